@@ -1,0 +1,91 @@
+// The requester object: one IVssBackupComponents session, answering for
+// IVssBackupComponents and its Ex, Ex2, Ex3 and Ex4 extensions with one vtable
+// whose slots are the SDK's (vsbackup.h, pinned by tests/abi/slots_test.c).
+//
+// Foundation state (issue 2): the object, its identity, reference counting,
+// interface table and session id are real. Every backup, restore and snapshot
+// method returns E_NOTIMPL until the VSS core (issue 3: coordinator, sessions,
+// writer dispatch and the C-3 state machine) exists to run it.
+#pragma once
+
+#include "com/object.h"
+
+#include <vsbackup.h>
+
+namespace vssapi::requester {
+
+class BackupComponents final
+    : public com::ComObject<BackupComponents, IVssBackupComponentsEx4> {
+public:
+    BackupComponents();
+
+    static gsl::span<const com::InterfaceEntry> interface_table() noexcept;
+
+    HRESULT STDMETHODCALLTYPE GetWriterComponentsCount(UINT *pcComponents) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetWriterComponents(UINT iWriter, IVssWriterComponentsExt **ppWriter) noexcept override;
+    HRESULT STDMETHODCALLTYPE InitializeForBackup(BSTR bstrXML) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetBackupState(bool bSelectComponents, bool bBackupBootableSystemState, VSS_BACKUP_TYPE backupType, bool bPartialFileSupport) noexcept override;
+    HRESULT STDMETHODCALLTYPE InitializeForRestore(BSTR bstrXML) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetRestoreState(VSS_RESTORE_TYPE restoreType) noexcept override;
+    HRESULT STDMETHODCALLTYPE GatherWriterMetadata(IVssAsync **pAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetWriterMetadataCount(UINT *pcWriters) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetWriterMetadata(UINT iWriter, VSS_ID *pidInstance, IVssExamineWriterMetadata **ppMetadata) noexcept override;
+    HRESULT STDMETHODCALLTYPE FreeWriterMetadata() noexcept override;
+    HRESULT STDMETHODCALLTYPE AddComponent(VSS_ID instanceId, VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName) noexcept override;
+    HRESULT STDMETHODCALLTYPE PrepareForBackup(IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE AbortBackup() noexcept override;
+    HRESULT STDMETHODCALLTYPE GatherWriterStatus(IVssAsync **pAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetWriterStatusCount(UINT *pcWriters) noexcept override;
+    HRESULT STDMETHODCALLTYPE FreeWriterStatus() noexcept override;
+    HRESULT STDMETHODCALLTYPE GetWriterStatus(UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriter, VSS_WRITER_STATE *pnStatus, HRESULT *phResultFailure) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetBackupSucceeded(VSS_ID instanceId, VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, bool bSucceded) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetBackupOptions(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, LPCWSTR wszBackupOptions) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetSelectedForRestore(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, bool bSelectedForRestore) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetRestoreOptions(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, LPCWSTR wszRestoreOptions) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetAdditionalRestores(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, bool bAdditionalRestores) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetPreviousBackupStamp(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, LPCWSTR wszPreviousBackupStamp) noexcept override;
+    HRESULT STDMETHODCALLTYPE SaveAsXML(BSTR *pbstrXML) noexcept override;
+    HRESULT STDMETHODCALLTYPE BackupComplete(IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE AddAlternativeLocationMapping(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive, LPCWSTR wszDestination) noexcept override;
+    HRESULT STDMETHODCALLTYPE AddRestoreSubcomponent(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, LPCWSTR wszSubComponentLogicalPath, LPCWSTR wszSubComponentName, bool bRepair) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetFileRestoreStatus(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, VSS_FILE_RESTORE_STATUS status) noexcept override;
+    HRESULT STDMETHODCALLTYPE AddNewTarget(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, LPCWSTR wszPath, LPCWSTR wszFileName, bool bRecursive, LPCWSTR wszAlternatePath) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetRangesFilePath(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, UINT iPartialFile, LPCWSTR wszRangesFile) noexcept override;
+    HRESULT STDMETHODCALLTYPE PreRestore(IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE PostRestore(IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetContext(LONG lContext) noexcept override;
+    HRESULT STDMETHODCALLTYPE StartSnapshotSet(VSS_ID *pSnapshotSetId) noexcept override;
+    HRESULT STDMETHODCALLTYPE AddToSnapshotSet(VSS_PWSZ pwszVolumeName, VSS_ID ProviderId, VSS_ID *pidSnapshot) noexcept override;
+    HRESULT STDMETHODCALLTYPE DoSnapshotSet(IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE DeleteSnapshots(VSS_ID SourceObjectId, VSS_OBJECT_TYPE eSourceObjectType, BOOL bForceDelete, LONG *plDeletedSnapshots, VSS_ID *pNondeletedSnapshotID) noexcept override;
+    HRESULT STDMETHODCALLTYPE ImportSnapshots(IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE BreakSnapshotSet(VSS_ID SnapshotSetId) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetSnapshotProperties(VSS_ID SnapshotId, VSS_SNAPSHOT_PROP *pProp) noexcept override;
+    HRESULT STDMETHODCALLTYPE Query(VSS_ID QueriedObjectId, VSS_OBJECT_TYPE eQueriedObjectType, VSS_OBJECT_TYPE eReturnedObjectsType, IVssEnumObject **ppEnum) noexcept override;
+    HRESULT STDMETHODCALLTYPE IsVolumeSupported(VSS_ID ProviderId, VSS_PWSZ pwszVolumeName, BOOL *pbSupportedByThisProvider) noexcept override;
+    HRESULT STDMETHODCALLTYPE DisableWriterClasses(const VSS_ID *rgWriterClassId, UINT cClassId) noexcept override;
+    HRESULT STDMETHODCALLTYPE EnableWriterClasses(const VSS_ID *rgWriterClassId, UINT cClassId) noexcept override;
+    HRESULT STDMETHODCALLTYPE DisableWriterInstances(const VSS_ID *rgWriterInstanceId, UINT cInstanceId) noexcept override;
+    HRESULT STDMETHODCALLTYPE ExposeSnapshot(VSS_ID SnapshotId, VSS_PWSZ wszPathFromRoot, LONG lAttributes, VSS_PWSZ wszExpose, VSS_PWSZ *pwszExposed) noexcept override;
+    HRESULT STDMETHODCALLTYPE RevertToSnapshot(VSS_ID SnapshotId, BOOL bForceDismount) noexcept override;
+    HRESULT STDMETHODCALLTYPE QueryRevertStatus(VSS_PWSZ pwszVolume, IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetWriterMetadataEx(UINT iWriter, VSS_ID *pidInstance, IVssExamineWriterMetadataEx **ppMetadata) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetSelectedForRestoreEx(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, bool bSelectedForRestore, VSS_ID instanceId) noexcept override;
+    HRESULT STDMETHODCALLTYPE UnexposeSnapshot(VSS_ID snapshotId) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetAuthoritativeRestore(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, bool bAuth) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetRollForward(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, VSS_ROLLFORWARD_TYPE rollType, LPCWSTR wszRollForwardPoint) noexcept override;
+    HRESULT STDMETHODCALLTYPE SetRestoreName(VSS_ID writerId, VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath, LPCWSTR wszComponentName, LPCWSTR wszRestoreName) noexcept override;
+    HRESULT STDMETHODCALLTYPE BreakSnapshotSetEx(VSS_ID SnapshotSetID, DWORD dwBreakFlags, IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE PreFastRecovery(VSS_ID SnapshotSetID, DWORD dwPreFastRecoveryFlags, IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE FastRecovery(VSS_ID SnapshotSetID, DWORD dwFastRecoveryFlags, IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetWriterStatusEx(UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriter, VSS_WRITER_STATE *pnStatus, HRESULT *phrFailureWriter, HRESULT *phrApplication, BSTR *pbstrApplicationMessage) noexcept override;
+    HRESULT STDMETHODCALLTYPE AddSnapshotToRecoverySet(VSS_ID snapshotId, DWORD dwFlags, VSS_PWSZ pwszDestinationVolume) noexcept override;
+    HRESULT STDMETHODCALLTYPE RecoverSet(DWORD dwFlags, IVssAsync **ppAsync) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetSessionId(VSS_ID *idSession) noexcept override;
+    HRESULT STDMETHODCALLTYPE GetRootAndLogicalPrefixPaths(VSS_PWSZ pwszFilePath, VSS_PWSZ *ppwszRootPath, VSS_PWSZ *ppwszLogicalPrefix, BOOL bNormalizeFQDNforRootPath) noexcept override;
+
+private:
+    VSS_ID session_id_;
+};
+
+} // namespace vssapi::requester

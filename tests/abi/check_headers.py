@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Every public header compiles on its own, warning-free, as C11, C++17 and C++20.
+
+Usage: check_headers.py --include DIR --cc CMD... --cxx CMD... -- HEADER...
+Each header is included alone (and twice, to prove its guard) in a scratch
+file and compiled with -fsyntax-only -Wall -Wextra -pedantic -Werror by the
+build's own compilers, so the cross build checks them against mingw's headers.
+"""
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+STANDARDS = [("c", "-std=c11"), ("c++", "-std=c++17"), ("c++", "-std=c++20")]
+FLAGS = ["-fsyntax-only", "-Wall", "-Wextra", "-pedantic", "-Werror"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--include", required=True)
+    parser.add_argument("--cc", nargs="+", required=True)
+    parser.add_argument("--cxx", nargs="+", required=True)
+    parser.add_argument("headers", nargs="+")
+    args = parser.parse_args()
+
+    include = Path(args.include).resolve()
+    failures = 0
+    checks = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        for header in args.headers:
+            name = Path(header).resolve().relative_to(include).as_posix()
+            for language, standard in STANDARDS:
+                suffix = ".c" if language == "c" else ".cpp"
+                source = Path(scratch) / f"only{suffix}"
+                source.write_text(f"#include <{name}>\n#include <{name}>\nint vssapi_header_check;\n")
+                compiler = args.cc if language == "c" else args.cxx
+                cmd = [*compiler, standard, *FLAGS, f"-I{include}", str(source)]
+                result = subprocess.run(cmd, capture_output=True, text=True)
+                checks += 1
+                if result.returncode != 0:
+                    failures += 1
+                    print(f"FAIL {name} as {standard}:\n{result.stderr}")
+                else:
+                    print(f"ok   {name} as {standard}")
+    print(f"{checks - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
