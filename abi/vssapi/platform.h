@@ -215,8 +215,8 @@ inline bool operator!=(REFGUID a, REFGUID b) { return !IsEqualGUID(a, b); }
     typedef struct iface {                                            \
         const struct iface##Vtbl *lpVtbl;                             \
     } iface;                                                          \
-    typedef const struct iface##Vtbl iface##Vtbl;                     \
-    const struct iface##Vtbl
+    typedef struct iface##Vtbl iface##Vtbl;                           \
+    struct iface##Vtbl
 #define DECLARE_INTERFACE_(iface, baseiface) DECLARE_INTERFACE(iface)
 #endif
 #define BEGIN_INTERFACE
@@ -275,6 +275,13 @@ VSSAPI_DEFINE_GUID(IID_IUnknown, 0x00000000, 0x0000, 0x0000, 0xC0, 0, 0, 0, 0, 0
 #define VSSAPI_DEFAULT(value) = value
 #else
 #define VSSAPI_DEFAULT(value)
+#endif
+
+/* `const` member functions exist only in the C++ view of an interface. */
+#ifdef __cplusplus
+#define VSSAPI_CONST const
+#else
+#define VSSAPI_CONST
 #endif
 
 /* Static assertions usable from both languages. */

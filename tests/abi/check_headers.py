@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every public header compiles on its own, warning-free, as C11, C++17 and C++20.
 
-Usage: check_headers.py --include DIR --cc CMD... --cxx CMD... -- HEADER...
+Usage: check_headers.py HEADER... --include DIR --cc CMD... --cxx CMD...
 Each header is included alone (and twice, to prove its guard) in a scratch
 file and compiled with -fsyntax-only -Wall -Wextra -pedantic -Werror by the
 build's own compilers, so the cross build checks them against mingw's headers.

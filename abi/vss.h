@@ -1,0 +1,339 @@
+/*
+ * vss.h - Volume Shadow Copy Service: common types, enumerations and IVssAsync.
+ *
+ * Same names, values and layouts as the Windows SDK's vss.h (vss-facts.md
+ * sections 2, 3.1 and 3.9), checked by tests/abi/. Compiles on its own as C11,
+ * C++17 and C++20; on Windows the base types come from the system headers.
+ */
+#ifndef VSSAPI_VSS_H
+#define VSSAPI_VSS_H
+
+#include "vssapi/platform.h"
+#include "vssapi/export.h"
+#include "vssapi/oleauto.h" /* BSTR functions: OleAut32 on Windows, ours elsewhere */
+#include "vsserror.h"
+
+#include <stddef.h>
+
+typedef GUID VSS_ID;
+typedef WCHAR *VSS_PWSZ;
+typedef LONGLONG VSS_TIMESTAMP;
+
+/* ------------------------------------------------------------------ */
+/* Enumerations (all plain C enums, 4 bytes, values exact). */
+
+typedef enum _VSS_OBJECT_TYPE {
+    VSS_OBJECT_UNKNOWN = 0,
+    VSS_OBJECT_NONE = 1,
+    VSS_OBJECT_SNAPSHOT_SET = 2,
+    VSS_OBJECT_SNAPSHOT = 3,
+    VSS_OBJECT_PROVIDER = 4,
+    VSS_OBJECT_TYPE_COUNT = 5,
+} VSS_OBJECT_TYPE;
+
+typedef enum _VSS_SNAPSHOT_STATE {
+    VSS_SS_UNKNOWN = 0,
+    VSS_SS_PREPARING = 1,
+    VSS_SS_PROCESSING_PREPARE = 2,
+    VSS_SS_PREPARED = 3,
+    VSS_SS_PROCESSING_PRECOMMIT = 4,
+    VSS_SS_PRECOMMITTED = 5,
+    VSS_SS_PROCESSING_COMMIT = 6,
+    VSS_SS_COMMITTED = 7,
+    VSS_SS_PROCESSING_POSTCOMMIT = 8,
+    VSS_SS_PROCESSING_PREFINALCOMMIT = 9,
+    VSS_SS_PREFINALCOMMITTED = 10,
+    VSS_SS_PROCESSING_POSTFINALCOMMIT = 11,
+    VSS_SS_CREATED = 12,
+    VSS_SS_ABORTED = 13,
+    VSS_SS_DELETED = 14,
+    VSS_SS_POSTCOMMITTED = 15,
+    VSS_SS_COUNT = 0x10,
+} VSS_SNAPSHOT_STATE;
+
+typedef enum _VSS_VOLUME_SNAPSHOT_ATTRIBUTES {
+    VSS_VOLSNAP_ATTR_PERSISTENT = 1,
+    VSS_VOLSNAP_ATTR_NO_AUTORECOVERY = 2,
+    VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE = 4,
+    VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE = 8,
+    VSS_VOLSNAP_ATTR_NO_WRITERS = 0x10,
+    VSS_VOLSNAP_ATTR_TRANSPORTABLE = 0x20,
+    VSS_VOLSNAP_ATTR_NOT_SURFACED = 0x40,
+    VSS_VOLSNAP_ATTR_NOT_TRANSACTED = 0x80,
+    VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED = 0x10000,
+    VSS_VOLSNAP_ATTR_DIFFERENTIAL = 0x20000,
+    VSS_VOLSNAP_ATTR_PLEX = 0x40000,
+    VSS_VOLSNAP_ATTR_IMPORTED = 0x80000,
+    VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY = 0x100000,
+    VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY = 0x200000,
+    VSS_VOLSNAP_ATTR_AUTORECOVER = 0x400000,
+    VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY = 0x800000,
+    VSS_VOLSNAP_ATTR_DELAYED_POSTSNAPSHOT = 0x1000000,
+    VSS_VOLSNAP_ATTR_TXF_RECOVERY = 0x2000000,
+    VSS_VOLSNAP_ATTR_FILE_SHARE = 0x4000000,
+} VSS_VOLUME_SNAPSHOT_ATTRIBUTES;
+
+typedef enum _VSS_SNAPSHOT_CONTEXT {
+    VSS_CTX_BACKUP = 0,
+    VSS_CTX_FILE_SHARE_BACKUP = 0x10,
+    VSS_CTX_NAS_ROLLBACK = 0x19,
+    VSS_CTX_APP_ROLLBACK = 9,
+    VSS_CTX_CLIENT_ACCESSIBLE = 0x1d,
+    VSS_CTX_CLIENT_ACCESSIBLE_WRITERS = 13,
+    VSS_CTX_ALL = -1, /* 0xffffffff */
+} VSS_SNAPSHOT_CONTEXT;
+
+typedef enum _VSS_PROVIDER_CAPABILITIES {
+    VSS_PRV_CAPABILITY_LEGACY = 1,
+    VSS_PRV_CAPABILITY_COMPLIANT = 2,
+    VSS_PRV_CAPABILITY_LUN_REPOINT = 4,
+    VSS_PRV_CAPABILITY_LUN_RESYNC = 8,
+    VSS_PRV_CAPABILITY_OFFLINE_CREATION = 0x10,
+    VSS_PRV_CAPABILITY_MULTIPLE_IMPORT = 0x20,
+    VSS_PRV_CAPABILITY_RECYCLING = 0x40,
+    VSS_PRV_CAPABILITY_PLEX = 0x80,
+    VSS_PRV_CAPABILITY_DIFFERENTIAL = 0x100,
+    VSS_PRV_CAPABILITY_CLUSTERED = 0x200,
+} VSS_PROVIDER_CAPABILITIES;
+
+typedef enum _VSS_HARDWARE_OPTIONS {
+    VSS_BREAKEX_FLAG_MASK_LUNS = 1,
+    VSS_BREAKEX_FLAG_MAKE_READ_WRITE = 2,
+    VSS_BREAKEX_FLAG_REVERT_IDENTITY_ALL = 4,
+    VSS_BREAKEX_FLAG_REVERT_IDENTITY_NONE = 8,
+    VSS_ONLUNSTATECHANGE_NOTIFY_READ_WRITE = 0x100,
+    VSS_ONLUNSTATECHANGE_NOTIFY_LUN_PRE_RECOVERY = 0x200,
+    VSS_ONLUNSTATECHANGE_NOTIFY_LUN_POST_RECOVERY = 0x400,
+    VSS_ONLUNSTATECHANGE_DO_MASK_LUNS = 0x800,
+} VSS_HARDWARE_OPTIONS;
+
+typedef enum _VSS_RECOVERY_OPTIONS {
+    VSS_RECOVERY_REVERT_IDENTITY_ALL = 0x100,
+    VSS_RECOVERY_NO_VOLUME_CHECK = 0x200,
+} VSS_RECOVERY_OPTIONS;
+
+typedef enum _VSS_WRITER_STATE {
+    VSS_WS_UNKNOWN = 0,
+    VSS_WS_STABLE = 1,
+    VSS_WS_WAITING_FOR_FREEZE = 2,
+    VSS_WS_WAITING_FOR_THAW = 3,
+    VSS_WS_WAITING_FOR_POST_SNAPSHOT = 4,
+    VSS_WS_WAITING_FOR_BACKUP_COMPLETE = 5,
+    VSS_WS_FAILED_AT_IDENTIFY = 6,
+    VSS_WS_FAILED_AT_PREPARE_BACKUP = 7,
+    VSS_WS_FAILED_AT_PREPARE_SNAPSHOT = 8,
+    VSS_WS_FAILED_AT_FREEZE = 9,
+    VSS_WS_FAILED_AT_THAW = 10,
+    VSS_WS_FAILED_AT_POST_SNAPSHOT = 11,
+    VSS_WS_FAILED_AT_BACKUP_COMPLETE = 12,
+    VSS_WS_FAILED_AT_PRE_RESTORE = 13,
+    VSS_WS_FAILED_AT_POST_RESTORE = 14,
+    VSS_WS_FAILED_AT_BACKUPSHUTDOWN = 15,
+    VSS_WS_COUNT = 0x10,
+} VSS_WRITER_STATE;
+
+typedef enum _VSS_BACKUP_TYPE {
+    VSS_BT_UNDEFINED = 0,
+    VSS_BT_FULL = 1,
+    VSS_BT_INCREMENTAL = 2,
+    VSS_BT_DIFFERENTIAL = 3,
+    VSS_BT_LOG = 4,
+    VSS_BT_COPY = 5,
+    VSS_BT_OTHER = 6,
+} VSS_BACKUP_TYPE;
+
+typedef enum _VSS_RESTORE_TYPE {
+    VSS_RTYPE_UNDEFINED = 0,
+    VSS_RTYPE_BY_COPY = 1,
+    VSS_RTYPE_IMPORT = 2,
+    VSS_RTYPE_OTHER = 3,
+} VSS_RESTORE_TYPE;
+
+typedef enum _VSS_ROLLFORWARD_TYPE {
+    VSS_RF_UNDEFINED = 0,
+    VSS_RF_NONE = 1,
+    VSS_RF_ALL = 2,
+    VSS_RF_PARTIAL = 3,
+} VSS_ROLLFORWARD_TYPE;
+
+typedef enum _VSS_PROVIDER_TYPE {
+    VSS_PROV_UNKNOWN = 0,
+    VSS_PROV_SYSTEM = 1,
+    VSS_PROV_SOFTWARE = 2,
+    VSS_PROV_HARDWARE = 3,
+    VSS_PROV_FILESHARE = 4,
+} VSS_PROVIDER_TYPE;
+
+typedef enum _VSS_APPLICATION_LEVEL {
+    VSS_APP_UNKNOWN = 0,
+    VSS_APP_SYSTEM = 1,
+    VSS_APP_BACK_END = 2,
+    VSS_APP_FRONT_END = 3,
+    VSS_APP_SYSTEM_RM = 4,
+    VSS_APP_AUTO = -1,
+} VSS_APPLICATION_LEVEL;
+
+typedef enum _VSS_SNAPSHOT_COMPATIBILITY {
+    VSS_SC_DISABLE_DEFRAG = 1,
+    VSS_SC_DISABLE_CONTENTINDEX = 2,
+} VSS_SNAPSHOT_COMPATIBILITY;
+
+typedef enum _VSS_SNAPSHOT_PROPERTY_ID {
+    VSS_SPROPID_UNKNOWN = 0,
+    VSS_SPROPID_SNAPSHOT_ID = 1,
+    VSS_SPROPID_SNAPSHOT_SET_ID = 2,
+    VSS_SPROPID_SNAPSHOTS_COUNT = 3,
+    VSS_SPROPID_SNAPSHOT_DEVICE = 4,
+    VSS_SPROPID_ORIGINAL_VOLUME = 5,
+    VSS_SPROPID_ORIGINATING_MACHINE = 6,
+    VSS_SPROPID_SERVICE_MACHINE = 7,
+    VSS_SPROPID_EXPOSED_NAME = 8,
+    VSS_SPROPID_EXPOSED_PATH = 9,
+    VSS_SPROPID_PROVIDER_ID = 10,
+    VSS_SPROPID_SNAPSHOT_ATTRIBUTES = 11,
+    VSS_SPROPID_CREATION_TIMESTAMP = 12,
+    VSS_SPROPID_STATUS = 13,
+} VSS_SNAPSHOT_PROPERTY_ID;
+
+typedef enum _VSS_FILE_SPEC_BACKUP_TYPE {
+    VSS_FSBT_FULL_BACKUP_REQUIRED = 1,
+    VSS_FSBT_DIFFERENTIAL_BACKUP_REQUIRED = 2,
+    VSS_FSBT_INCREMENTAL_BACKUP_REQUIRED = 4,
+    VSS_FSBT_LOG_BACKUP_REQUIRED = 8,
+    VSS_FSBT_FULL_SNAPSHOT_REQUIRED = 0x100,
+    VSS_FSBT_DIFFERENTIAL_SNAPSHOT_REQUIRED = 0x200,
+    VSS_FSBT_INCREMENTAL_SNAPSHOT_REQUIRED = 0x400,
+    VSS_FSBT_LOG_SNAPSHOT_REQUIRED = 0x800,
+    VSS_FSBT_CREATED_DURING_BACKUP = 0x10000,
+    VSS_FSBT_ALL_BACKUP_REQUIRED = 15,
+    VSS_FSBT_ALL_SNAPSHOT_REQUIRED = 0xf00,
+} VSS_FILE_SPEC_BACKUP_TYPE;
+
+typedef enum _VSS_BACKUP_SCHEMA {
+    VSS_BS_UNDEFINED = 0,
+    VSS_BS_DIFFERENTIAL = 1,
+    VSS_BS_INCREMENTAL = 2,
+    VSS_BS_EXCLUSIVE_INCREMENTAL_DIFFERENTIAL = 4,
+    VSS_BS_LOG = 8,
+    VSS_BS_COPY = 0x10,
+    VSS_BS_TIMESTAMPED = 0x20,
+    VSS_BS_LAST_MODIFY = 0x40,
+    VSS_BS_LSN = 0x80,
+    VSS_BS_WRITER_SUPPORTS_NEW_TARGET = 0x100,
+    VSS_BS_WRITER_SUPPORTS_RESTORE_WITH_MOVE = 0x200,
+    VSS_BS_INDEPENDENT_SYSTEM_STATE = 0x400,
+    VSS_BS_ROLLFORWARD_RESTORE = 0x1000,
+    VSS_BS_RESTORE_RENAME = 0x2000,
+    VSS_BS_AUTHORITATIVE_RESTORE = 0x4000,
+    VSS_BS_WRITER_SUPPORTS_PARALLEL_RESTORES = 0x8000,
+} VSS_BACKUP_SCHEMA;
+
+typedef VSS_WRITER_STATE *PVSS_WRITER_STATE;
+typedef VSS_BACKUP_TYPE *PVSS_BACKUP_TYPE;
+typedef VSS_APPLICATION_LEVEL *PVSS_APPLICATION_LEVEL;
+
+/* ------------------------------------------------------------------ */
+/* Structures. */
+
+typedef struct _VSS_SNAPSHOT_PROP {
+    VSS_ID m_SnapshotId;
+    VSS_ID m_SnapshotSetId;
+    LONG m_lSnapshotsCount;
+    VSS_PWSZ m_pwszSnapshotDeviceObject;
+    VSS_PWSZ m_pwszOriginalVolumeName;
+    VSS_PWSZ m_pwszOriginatingMachine;
+    VSS_PWSZ m_pwszServiceMachine;
+    VSS_PWSZ m_pwszExposedName;
+    VSS_PWSZ m_pwszExposedPath;
+    VSS_ID m_ProviderId;
+    LONG m_lSnapshotAttributes;
+    VSS_TIMESTAMP m_tsCreationTimestamp;
+    VSS_SNAPSHOT_STATE m_eStatus;
+} VSS_SNAPSHOT_PROP, *PVSS_SNAPSHOT_PROP;
+
+typedef struct _VSS_PROVIDER_PROP {
+    VSS_ID m_ProviderId;
+    VSS_PWSZ m_pwszProviderName;
+    VSS_PROVIDER_TYPE m_eProviderType;
+    VSS_PWSZ m_pwszProviderVersion;
+    VSS_ID m_ProviderVersionId;
+    CLSID m_ClassId;
+} VSS_PROVIDER_PROP, *PVSS_PROVIDER_PROP;
+
+typedef union _VSS_OBJECT_UNION {
+    VSS_SNAPSHOT_PROP Snap;
+    VSS_PROVIDER_PROP Prov;
+} VSS_OBJECT_UNION;
+
+typedef struct _VSS_OBJECT_PROP {
+    VSS_OBJECT_TYPE Type;
+    VSS_OBJECT_UNION Obj;
+} VSS_OBJECT_PROP, *PVSS_OBJECT_PROP;
+
+#if defined(__x86_64__) || defined(_M_X64) || defined(__aarch64__) || defined(_M_ARM64)
+VSSAPI_STATIC_ASSERT(sizeof(VSS_SNAPSHOT_PROP) == 128, "VSS_SNAPSHOT_PROP is 128 bytes on 64-bit");
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Interface ids (vss-facts.md section 3.9). */
+
+VSSAPI_DEFINE_GUID(IID_IVssAsync, 0x507c37b4, 0xcf5b, 0x4e95, 0xb0, 0xaf, 0x14, 0xeb, 0x97, 0x67, 0x46, 0x7e);
+VSSAPI_DEFINE_GUID(IID_IVssEnumObject, 0xae1c7110, 0x2f60, 0x11d3, 0x8a, 0x39, 0x00, 0xc0, 0x4f, 0x72, 0xd8, 0xe3);
+
+/* ------------------------------------------------------------------ */
+/* Interfaces. Each is declared once for C and C++ (objbase.h style): in C the
+ * methods of base interfaces are listed again, so the Vtbl struct spells out
+ * every slot in order; tests/abi/slots_test.c pins each slot number. */
+
+#ifndef VSSAPI_IUNKNOWN_METHODS
+#define VSSAPI_IUNKNOWN_METHODS                                               \
+    STDMETHOD(QueryInterface)(THIS_ REFIID riid, void **ppvObject) PURE;     \
+    STDMETHOD_(ULONG, AddRef)(THIS) PURE;                                     \
+    STDMETHOD_(ULONG, Release)(THIS) PURE;
+#endif
+
+#ifdef __cplusplus
+struct IVssEnumObject;
+#else
+typedef struct IVssEnumObject IVssEnumObject;
+#endif
+
+/* IVssAsync: slots 3-5. */
+#define VSSAPI_IVSSASYNC_METHODS                                                  \
+    STDMETHOD(Cancel)(THIS) PURE;                                                 \
+    STDMETHOD(Wait)(THIS_ DWORD dwMilliseconds VSSAPI_DEFAULT(INFINITE)) PURE;    \
+    STDMETHOD(QueryStatus)(THIS_ HRESULT *pHrResult, INT *pReserved) PURE;
+
+#undef INTERFACE
+#define INTERFACE IVssAsync
+DECLARE_INTERFACE_(IVssAsync, IUnknown)
+{
+    BEGIN_INTERFACE
+#ifndef __cplusplus
+    VSSAPI_IUNKNOWN_METHODS
+#endif
+    VSSAPI_IVSSASYNC_METHODS
+    END_INTERFACE
+};
+
+/* IVssEnumObject: slots 3-6. */
+#define VSSAPI_IVSSENUMOBJECT_METHODS                                                          \
+    STDMETHOD(Next)(THIS_ ULONG celt, VSS_OBJECT_PROP *rgelt, ULONG *pceltFetched) PURE;       \
+    STDMETHOD(Skip)(THIS_ ULONG celt) PURE;                                                    \
+    STDMETHOD(Reset)(THIS) PURE;                                                               \
+    STDMETHOD(Clone)(THIS_ IVssEnumObject **ppenum) PURE;
+
+#undef INTERFACE
+#define INTERFACE IVssEnumObject
+DECLARE_INTERFACE_(IVssEnumObject, IUnknown)
+{
+    BEGIN_INTERFACE
+#ifndef __cplusplus
+    VSSAPI_IUNKNOWN_METHODS
+#endif
+    VSSAPI_IVSSENUMOBJECT_METHODS
+    END_INTERFACE
+};
+#undef INTERFACE
+
+#endif /* VSSAPI_VSS_H */
