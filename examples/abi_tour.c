@@ -6,6 +6,7 @@
  */
 #include <vsbackup.h>
 
+#include <stdint.h>
 #include <stdio.h>
 
 static void print_guid(const char *label, const GUID *id)
