@@ -57,7 +57,7 @@ VSSAPI_DEFINE_GUID(IID_IVssExamineWriterMetadataEx, 0x0c0e5ec0, 0xca44, 0x472b, 
 VSSAPI_DEFINE_GUID(IID_IVssExamineWriterMetadataEx2, 0xce115780, 0xa611, 0x431b, 0xb5, 0x7f, 0xc3, 0x83, 0x03, 0xab, 0x6a, 0xee);
 /* ------------------------------------------------------------------ */
 /* Interfaces (slot numbers: vss-facts.md section 3.2; pinned by
- * tests/abi/slots_test.c). In C the methods of base interfaces are listed
+ * tests/abi/slots.c). In C the methods of base interfaces are listed
  * again so each Vtbl struct spells out every slot in order. */
 
 

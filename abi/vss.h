@@ -283,14 +283,7 @@ VSSAPI_DEFINE_GUID(IID_IVssEnumObject, 0xae1c7110, 0x2f60, 0x11d3, 0x8a, 0x39, 0
 /* ------------------------------------------------------------------ */
 /* Interfaces. Each is declared once for C and C++ (objbase.h style): in C the
  * methods of base interfaces are listed again, so the Vtbl struct spells out
- * every slot in order; tests/abi/slots_test.c pins each slot number. */
-
-#ifndef VSSAPI_IUNKNOWN_METHODS
-#define VSSAPI_IUNKNOWN_METHODS                                               \
-    STDMETHOD(QueryInterface)(THIS_ REFIID riid, void **ppvObject) PURE;     \
-    STDMETHOD_(ULONG, AddRef)(THIS) PURE;                                     \
-    STDMETHOD_(ULONG, Release)(THIS) PURE;
-#endif
+ * every slot in order; tests/abi/slots.c pins each slot number. */
 
 #ifdef __cplusplus
 struct IVssEnumObject;

@@ -103,15 +103,8 @@ VSSAPI_DEFINE_GUID(IID_IVssExpressWriter, 0xe33affdc, 0x59c7, 0x47b1, 0x97, 0xd5
 
 /* ------------------------------------------------------------------ */
 /* Interfaces (slot numbers: vss-facts.md sections 3.4-3.6; pinned by
- * tests/abi/slots_test.c). In C the methods of base interfaces are listed
+ * tests/abi/slots.c). In C the methods of base interfaces are listed
  * again so each Vtbl struct spells out every slot in order. */
-
-#ifndef VSSAPI_IUNKNOWN_METHODS
-#define VSSAPI_IUNKNOWN_METHODS                                               \
-    STDMETHOD(QueryInterface)(THIS_ REFIID riid, void **ppvObject) PURE;     \
-    STDMETHOD_(ULONG, AddRef)(THIS) PURE;                                     \
-    STDMETHOD_(ULONG, Release)(THIS) PURE;
-#endif
 
 #ifdef __cplusplus
 struct IXMLDOMDocument;

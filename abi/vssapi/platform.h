@@ -270,6 +270,13 @@ VSSAPI_DEFINE_GUID(GUID_NULL, 0x00000000, 0x0000, 0x0000, 0, 0, 0, 0, 0, 0, 0, 0
 VSSAPI_DEFINE_GUID(IID_IUnknown, 0x00000000, 0x0000, 0x0000, 0xC0, 0, 0, 0, 0, 0, 0, 0x46);
 #endif
 
+/* IUnknown's three slots, for the C view of interfaces derived from it (the
+ * C++ view inherits them). */
+#define VSSAPI_IUNKNOWN_METHODS                                           \
+    STDMETHOD(QueryInterface)(THIS_ REFIID riid, void **ppvObject) PURE; \
+    STDMETHOD_(ULONG, AddRef)(THIS) PURE;                                 \
+    STDMETHOD_(ULONG, Release)(THIS) PURE;
+
 /* Default arguments exist only in the C++ view of an interface. */
 #ifdef __cplusplus
 #define VSSAPI_DEFAULT(value) = value
