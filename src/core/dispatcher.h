@@ -1,0 +1,58 @@
+// Runs writer handlers (contract C-4.1): off the requester's thread, one
+// writer's handlers strictly one after another, different writers in
+// parallel, on a bounded pool of threads however many writers there are.
+//
+// Each writer instance owns a Strand: a serial queue drained by whichever pool
+// thread is free. A handler that never returns keeps its pool thread; the
+// coordinator then calls add_worker() so the others are not starved.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace vssapi::core {
+
+class Dispatcher {
+public:
+    class Strand;
+
+    explicit Dispatcher(unsigned workers);
+    ~Dispatcher();
+    Dispatcher(const Dispatcher &) = delete;
+    Dispatcher &operator=(const Dispatcher &) = delete;
+
+    std::shared_ptr<Strand> make_strand();
+
+    // Queues `task` on `strand`; tasks of one strand never overlap.
+    void post(const std::shared_ptr<Strand> &strand, std::function<void()> task);
+
+    // One more pool thread, to replace a thread held by a hung handler.
+    void add_worker();
+
+    std::size_t worker_count() const;
+
+private:
+    void run_worker();
+    void schedule(std::shared_ptr<Strand> strand);
+
+    mutable std::mutex lock_;
+    std::condition_variable wake_;
+    std::deque<std::shared_ptr<Strand>> ready_;
+    std::vector<std::thread> workers_;
+    bool stopping_ = false;
+};
+
+class Dispatcher::Strand {
+private:
+    friend class Dispatcher;
+    std::mutex lock_;
+    std::deque<std::function<void()>> tasks_;
+    bool scheduled_ = false;
+};
+
+} // namespace vssapi::core
