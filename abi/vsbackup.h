@@ -387,6 +387,10 @@ VSSAPI_BEGIN_DECLS
  * CreateVssBackupComponents wrapper calls this export. */
 VSSAPI_EXPORT HRESULT STDAPICALLTYPE CreateVssBackupComponentsInternal(IVssBackupComponents **ppBackup) VSSAPI_NOTHROW;
 
+/* Frees the strings GetSnapshotProperties put in *pProp (not pProp itself).
+ * The DLL also exports it as VssFreeSnapshotProperties, for GetProcAddress. */
+VSSAPI_EXPORT void STDAPICALLTYPE VssFreeSnapshotPropertiesInternal(VSS_SNAPSHOT_PROP *pProp) VSSAPI_NOTHROW;
+
 VSSAPI_END_DECLS
 
 #ifdef __cplusplus
@@ -394,10 +398,18 @@ inline HRESULT CreateVssBackupComponents(IVssBackupComponents **ppBackup)
 {
     return CreateVssBackupComponentsInternal(ppBackup);
 }
+inline void VssFreeSnapshotProperties(VSS_SNAPSHOT_PROP *pProp)
+{
+    VssFreeSnapshotPropertiesInternal(pProp);
+}
 #else
 static inline HRESULT CreateVssBackupComponents(IVssBackupComponents **ppBackup)
 {
     return CreateVssBackupComponentsInternal(ppBackup);
+}
+static inline void VssFreeSnapshotProperties(VSS_SNAPSHOT_PROP *pProp)
+{
+    VssFreeSnapshotPropertiesInternal(pProp);
 }
 #endif
 

@@ -396,4 +396,392 @@ DECLARE_INTERFACE_(IVssWriterImpl, IUnknown)
 };
 #undef INTERFACE
 
+#include "vssapi/writer_callbacks.h"
+
+#ifdef __cplusplus
+/*
+ * CVssWriter, CVssWriterEx, CVssWriterEx2: header-inline, as in the SDK, with
+ * its public and protected members and defaults. They differ from the SDK in
+ * one hidden place: the library calls the virtual handlers through a C table
+ * of trampolines (vssapi/writer_callbacks.h) instead of through this class's
+ * vtable, so a writer compiled by any compiler works. An exception leaving a
+ * handler is caught here and reported as a failed handler (contract C-2.5).
+ */
+class CVssWriter {
+public:
+    CVssWriter() : m_pWriterImpl(NULL) {}
+
+    virtual ~CVssWriter()
+    {
+        if (m_pWriterImpl != NULL) {
+            m_pWriterImpl->Uninitialize();
+            m_pWriterImpl->Release();
+            m_pWriterImpl = NULL;
+        }
+    }
+
+    HRESULT STDMETHODCALLTYPE Initialize(VSS_ID WriterId, LPCWSTR wszWriterName, VSS_USAGE_TYPE ut,
+                                         VSS_SOURCE_TYPE st, VSS_APPLICATION_LEVEL nLevel = VSS_APP_FRONT_END,
+                                         DWORD dwTimeoutFreeze = 60000,
+                                         VSS_ALTERNATE_WRITER_STATE aws = VSS_AWS_NO_ALTERNATE_WRITER,
+                                         bool bIOThrottlingOnly = false, LPCWSTR wszWriterInstanceName = NULL)
+    {
+        return VssapiInitialize(NULL, WriterId, wszWriterName, wszWriterInstanceName, 0, 0, ut, st, nLevel,
+                                dwTimeoutFreeze, aws, bIOThrottlingOnly);
+    }
+
+    HRESULT STDMETHODCALLTYPE Subscribe(DWORD dwEventFlags = VSS_SM_BACKUP_EVENTS_FLAG | VSS_SM_RESTORE_EVENTS_FLAG)
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->Subscribe(0, dwEventFlags) : E_FAIL;
+    }
+
+    /* The SDK ignores the implementation's answer. */
+    HRESULT STDMETHODCALLTYPE Unsubscribe()
+    {
+        if (m_pWriterImpl == NULL) {
+            return E_FAIL;
+        }
+        m_pWriterImpl->Unsubscribe();
+        return S_OK;
+    }
+
+    HRESULT STDMETHODCALLTYPE InstallAlternateWriter(VSS_ID writerId, CLSID persistentWriterClassId)
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->InstallAlternateWriter(writerId, persistentWriterClassId)
+                                     : E_FAIL;
+    }
+
+    /* Handlers, in the SDK's order, with its base behaviour. */
+    virtual bool STDMETHODCALLTYPE OnIdentify(IVssCreateWriterMetadata *pMetadata)
+    {
+        (void)pMetadata;
+        return true;
+    }
+    virtual bool STDMETHODCALLTYPE OnPrepareBackup(IVssWriterComponents *pComponent)
+    {
+        (void)pComponent;
+        return true;
+    }
+    virtual bool STDMETHODCALLTYPE OnPrepareSnapshot() = 0;
+    virtual bool STDMETHODCALLTYPE OnFreeze() = 0;
+    virtual bool STDMETHODCALLTYPE OnThaw() = 0;
+    virtual bool STDMETHODCALLTYPE OnAbort() = 0;
+    virtual bool STDMETHODCALLTYPE OnBackupComplete(IVssWriterComponents *pComponent)
+    {
+        (void)pComponent;
+        return true;
+    }
+    virtual bool STDMETHODCALLTYPE OnBackupShutdown(VSS_ID SnapshotSetId)
+    {
+        (void)SnapshotSetId;
+        return true;
+    }
+    virtual bool STDMETHODCALLTYPE OnPreRestore(IVssWriterComponents *pComponent)
+    {
+        (void)pComponent;
+        return true;
+    }
+    virtual bool STDMETHODCALLTYPE OnPostRestore(IVssWriterComponents *pComponent)
+    {
+        (void)pComponent;
+        return true;
+    }
+    virtual bool STDMETHODCALLTYPE OnPostSnapshot(IVssWriterComponents *pComponent)
+    {
+        (void)pComponent;
+        return true;
+    }
+    virtual bool STDMETHODCALLTYPE OnBackOffIOOnVolume(VSS_PWSZ wszVolumeName, VSS_ID snapshotId,
+                                                       VSS_ID providerId)
+    {
+        (void)wszVolumeName;
+        (void)snapshotId;
+        (void)providerId;
+        return true;
+    }
+    virtual bool STDMETHODCALLTYPE OnContinueIOOnVolume(VSS_PWSZ wszVolumeName, VSS_ID snapshotId,
+                                                        VSS_ID providerId)
+    {
+        (void)wszVolumeName;
+        (void)snapshotId;
+        (void)providerId;
+        return true;
+    }
+    virtual bool STDMETHODCALLTYPE OnVSSShutdown() { return true; }
+    virtual bool STDMETHODCALLTYPE OnVSSApplicationStartup() { return true; }
+
+protected:
+    /* Callable from handlers; the values in the SDK's wrappers without an implementation. */
+    LPCWSTR *STDMETHODCALLTYPE GetCurrentVolumeArray() const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->GetCurrentVolumeArray() : NULL;
+    }
+    UINT STDMETHODCALLTYPE GetCurrentVolumeCount() const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->GetCurrentVolumeCount() : 0;
+    }
+    HRESULT STDMETHODCALLTYPE GetSnapshotDeviceName(LPCWSTR wszOriginalVolume, LPCWSTR *ppwszSnapshotDevice) const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->GetSnapshotDeviceName(wszOriginalVolume, ppwszSnapshotDevice)
+                                     : E_FAIL;
+    }
+    VSS_ID STDMETHODCALLTYPE GetCurrentSnapshotSetId() const
+    {
+        VSS_ID id = GUID_NULL;
+        if (m_pWriterImpl != NULL) {
+            m_pWriterImpl->GetCurrentSnapshotSetId(&id);
+        }
+        return id;
+    }
+    LONG STDMETHODCALLTYPE GetContext() const { return m_pWriterImpl != NULL ? m_pWriterImpl->GetContext() : 0; }
+    VSS_APPLICATION_LEVEL STDMETHODCALLTYPE GetCurrentLevel() const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->GetCurrentLevel() : VSS_APP_AUTO;
+    }
+    bool STDMETHODCALLTYPE IsPathAffected(LPCWSTR wszPath) const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->IsPathAffected(wszPath) : false;
+    }
+    bool STDMETHODCALLTYPE IsBootableSystemStateBackedUp() const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->IsBootableSystemStateBackedUp() : false;
+    }
+    bool STDMETHODCALLTYPE AreComponentsSelected() const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->AreComponentsSelected() : false;
+    }
+    VSS_BACKUP_TYPE STDMETHODCALLTYPE GetBackupType() const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->GetBackupType() : VSS_BT_UNDEFINED;
+    }
+    VSS_RESTORE_TYPE STDMETHODCALLTYPE GetRestoreType() const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->GetRestoreType() : VSS_RTYPE_UNDEFINED;
+    }
+    bool STDMETHODCALLTYPE IsPartialFileSupportEnabled() const
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->IsPartialFileSupportEnabled() : false;
+    }
+    HRESULT STDMETHODCALLTYPE SetWriterFailure(HRESULT hr)
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->SetWriterFailure(hr) : E_FAIL;
+    }
+
+    /* Creates the implementation and initializes it; CVssWriterEx passes
+     * its OnIdentifyEx trampoline so Identify goes there. */
+    HRESULT VssapiInitialize(int32_t(STDMETHODCALLTYPE *pfnOnIdentifyEx)(void *, IVssCreateWriterMetadataEx *), VSS_ID WriterId, LPCWSTR wszWriterName, LPCWSTR wszWriterInstanceName,
+                             DWORD dwMajorVersion, DWORD dwMinorVersion, VSS_USAGE_TYPE ut, VSS_SOURCE_TYPE st,
+                             VSS_APPLICATION_LEVEL nLevel, DWORD dwTimeoutFreeze, VSS_ALTERNATE_WRITER_STATE aws,
+                             bool bIOThrottlingOnly)
+    {
+        if (m_pWriterImpl != NULL) {
+            return E_FAIL; /* already initialized, as in the SDK */
+        }
+        VSSAPI_WRITER_CALLBACKS callbacks;
+        VssapiFillCallbacks(callbacks);
+        callbacks.OnIdentifyEx = pfnOnIdentifyEx;
+        HRESULT hr = vssapi_create_writer_impl(&callbacks, &m_pWriterImpl);
+        if (FAILED(hr)) {
+            return hr;
+        }
+        hr = m_pWriterImpl->Initialize(WriterId, wszWriterName, wszWriterInstanceName, dwMajorVersion,
+                                       dwMinorVersion, ut, st, nLevel, dwTimeoutFreeze, aws, bIOThrottlingOnly);
+        if (FAILED(hr)) {
+            m_pWriterImpl->Release();
+            m_pWriterImpl = NULL;
+        }
+        return hr;
+    }
+
+    IVssWriterImpl *m_pWriterImpl;
+
+private:
+    template <class Call>
+    static int32_t VssapiGuard(Call call)
+    {
+        try {
+            return call() ? VSSAPI_HANDLER_TRUE : VSSAPI_HANDLER_FALSE;
+        } catch (...) {
+            return VSSAPI_HANDLER_THREW; /* exceptions never cross into the library (C-6.1) */
+        }
+    }
+    static CVssWriter *VssapiSelf(void *pContext) { return static_cast<CVssWriter *>(pContext); }
+
+    /* Trampolines from the library's C table to the virtual handlers. */
+    static int32_t STDMETHODCALLTYPE VssapiOnIdentify(void *c, IVssCreateWriterMetadata *m)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnIdentify(m); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnPrepareBackup(void *c, IVssWriterComponents *w)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnPrepareBackup(w); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnPrepareSnapshot(void *c)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnPrepareSnapshot(); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnFreeze(void *c)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnFreeze(); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnThaw(void *c)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnThaw(); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnAbort(void *c)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnAbort(); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnBackupComplete(void *c, IVssWriterComponents *w)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnBackupComplete(w); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnBackupShutdown(void *c, const VSS_ID *id)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnBackupShutdown(*id); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnPreRestore(void *c, IVssWriterComponents *w)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnPreRestore(w); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnPostRestore(void *c, IVssWriterComponents *w)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnPostRestore(w); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnPostSnapshot(void *c, IVssWriterComponents *w)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnPostSnapshot(w); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnBackOffIOOnVolume(void *c, VSS_PWSZ v, const VSS_ID *s, const VSS_ID *p)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnBackOffIOOnVolume(v, *s, *p); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnContinueIOOnVolume(void *c, VSS_PWSZ v, const VSS_ID *s, const VSS_ID *p)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnContinueIOOnVolume(v, *s, *p); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnVSSShutdown(void *c)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnVSSShutdown(); });
+    }
+    static int32_t STDMETHODCALLTYPE VssapiOnVSSApplicationStartup(void *c)
+    {
+        return VssapiGuard([&] { return VssapiSelf(c)->OnVSSApplicationStartup(); });
+    }
+
+    void VssapiFillCallbacks(VSSAPI_WRITER_CALLBACKS &callbacks)
+    {
+        callbacks = VSSAPI_WRITER_CALLBACKS();
+        callbacks.cbSize = sizeof(VSSAPI_WRITER_CALLBACKS);
+        callbacks.pContext = this;
+        callbacks.OnIdentify = &VssapiOnIdentify;
+        callbacks.OnPrepareBackup = &VssapiOnPrepareBackup;
+        callbacks.OnPrepareSnapshot = &VssapiOnPrepareSnapshot;
+        callbacks.OnFreeze = &VssapiOnFreeze;
+        callbacks.OnThaw = &VssapiOnThaw;
+        callbacks.OnAbort = &VssapiOnAbort;
+        callbacks.OnBackupComplete = &VssapiOnBackupComplete;
+        callbacks.OnBackupShutdown = &VssapiOnBackupShutdown;
+        callbacks.OnPreRestore = &VssapiOnPreRestore;
+        callbacks.OnPostRestore = &VssapiOnPostRestore;
+        callbacks.OnPostSnapshot = &VssapiOnPostSnapshot;
+        callbacks.OnBackOffIOOnVolume = &VssapiOnBackOffIOOnVolume;
+        callbacks.OnContinueIOOnVolume = &VssapiOnContinueIOOnVolume;
+        callbacks.OnVSSShutdown = &VssapiOnVSSShutdown;
+        callbacks.OnVSSApplicationStartup = &VssapiOnVSSApplicationStartup;
+    }
+};
+
+/*
+ * The library calls OnIdentifyEx; its base calls OnIdentify, so a writer may
+ * override either. As in the SDK both bases return false here, so a writer
+ * that overrides neither fails Identify and is not listed (C-3.3).
+ */
+class CVssWriterEx : public CVssWriter {
+public:
+    HRESULT STDMETHODCALLTYPE Initialize(VSS_ID WriterId, LPCWSTR wszWriterName, VSS_USAGE_TYPE ut,
+                                         VSS_SOURCE_TYPE st, VSS_APPLICATION_LEVEL nLevel = VSS_APP_FRONT_END,
+                                         DWORD dwTimeoutFreeze = 60000,
+                                         VSS_ALTERNATE_WRITER_STATE aws = VSS_AWS_NO_ALTERNATE_WRITER,
+                                         bool bIOThrottlingOnly = false, LPCWSTR wszWriterInstanceName = NULL)
+    {
+        return VssapiInitialize(&VssapiOnIdentifyEx, WriterId, wszWriterName, wszWriterInstanceName, 0, 0, ut, st, nLevel,
+                                dwTimeoutFreeze, aws, bIOThrottlingOnly);
+    }
+
+    HRESULT STDMETHODCALLTYPE InitializeEx(VSS_ID WriterId, LPCWSTR wszWriterName, DWORD dwMajorVersion,
+                                           DWORD dwMinorVersion, VSS_USAGE_TYPE ut, VSS_SOURCE_TYPE st,
+                                           VSS_APPLICATION_LEVEL nLevel = VSS_APP_FRONT_END,
+                                           DWORD dwTimeoutFreeze = 60000,
+                                           VSS_ALTERNATE_WRITER_STATE aws = VSS_AWS_NO_ALTERNATE_WRITER,
+                                           bool bIOThrottlingOnly = false, LPCWSTR wszWriterInstanceName = NULL)
+    {
+        return VssapiInitialize(&VssapiOnIdentifyEx, WriterId, wszWriterName, wszWriterInstanceName, dwMajorVersion,
+                                dwMinorVersion, ut, st, nLevel, dwTimeoutFreeze, aws, bIOThrottlingOnly);
+    }
+
+    virtual bool STDMETHODCALLTYPE OnIdentify(IVssCreateWriterMetadata *pMetadata)
+    {
+        (void)pMetadata;
+        return false;
+    }
+
+    virtual bool STDMETHODCALLTYPE OnIdentifyEx(IVssCreateWriterMetadataEx *pMetadata)
+    {
+        return OnIdentify(pMetadata);
+    }
+
+protected:
+    /* Only in OnPrepareBackup, OnPrepareSnapshot and OnPostSnapshot; do not Release it. */
+    HRESULT STDMETHODCALLTYPE GetIdentifyInformation(IVssExamineWriterMetadata **ppMetadata)
+    {
+        if (ppMetadata == NULL) {
+            return E_INVALIDARG;
+        }
+        if (m_pWriterImpl == NULL) {
+            return E_FAIL;
+        }
+        *ppMetadata = m_pWriterImpl->GetIdentityInformation();
+        return S_OK;
+    }
+
+    HRESULT STDMETHODCALLTYPE SubscribeEx(DWORD dwUnsubscribeTimeout,
+                                          DWORD dwEventFlags = VSS_SM_BACKUP_EVENTS_FLAG | VSS_SM_RESTORE_EVENTS_FLAG)
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->Subscribe(dwUnsubscribeTimeout, dwEventFlags) : E_FAIL;
+    }
+
+private:
+    static int32_t STDMETHODCALLTYPE VssapiOnIdentifyEx(void *pContext, IVssCreateWriterMetadataEx *pMetadata)
+    {
+        try {
+            return static_cast<CVssWriterEx *>(static_cast<CVssWriter *>(pContext))->OnIdentifyEx(pMetadata)
+                       ? VSSAPI_HANDLER_TRUE
+                       : VSSAPI_HANDLER_FALSE;
+        } catch (...) {
+            return VSSAPI_HANDLER_THREW;
+        }
+    }
+};
+
+class CVssWriterEx2 : public CVssWriterEx {
+public:
+    HRESULT STDMETHODCALLTYPE SetWriterFailureEx(HRESULT hrWriter, HRESULT hrApplication = S_FALSE,
+                                                 LPCWSTR wszApplicationMessage = NULL)
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->SetWriterFailureEx(hrWriter, hrApplication,
+                                                                         wszApplicationMessage)
+                                     : E_FAIL;
+    }
+
+    HRESULT STDMETHODCALLTYPE GetSessionId(VSS_ID *idSession)
+    {
+        return m_pWriterImpl != NULL ? m_pWriterImpl->GetSessionId(idSession) : E_FAIL;
+    }
+
+    /* As in the SDK, no check for a missing implementation. */
+    bool STDMETHODCALLTYPE IsWriterShuttingDown() { return m_pWriterImpl->IsWriterShuttingDown(); }
+};
+#endif /* __cplusplus */
+
 #endif /* VSSAPI_VSWRITER_H */

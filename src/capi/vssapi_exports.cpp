@@ -1,9 +1,16 @@
 // The C functions VssApi.dll exports. This folder is the only place with
 // extern "C" definitions; every body sits behind the exception barrier.
 #include "com/barrier.h"
+#include "com/bstr.h"
 #include "requester/backup_components.h"
+#include "writer/writer_impl.h"
 
 #include <vsbackup.h>
+#include <vswriter.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
 
 extern "C" {
 
@@ -14,6 +21,39 @@ try {
     }
     *ppBackup = nullptr;
     *ppBackup = new vssapi::requester::BackupComponents;
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+VSSAPI_EXPORT void STDAPICALLTYPE VssFreeSnapshotPropertiesInternal(VSS_SNAPSHOT_PROP *pProp) noexcept
+{
+    if (pProp == nullptr) {
+        return;
+    }
+    // The strings GetSnapshotProperties allocated, as VSS does, with CoTaskMemAlloc.
+    for (VSS_PWSZ *text : {&pProp->m_pwszSnapshotDeviceObject, &pProp->m_pwszOriginalVolumeName,
+                           &pProp->m_pwszOriginatingMachine, &pProp->m_pwszServiceMachine,
+                           &pProp->m_pwszExposedName, &pProp->m_pwszExposedPath}) {
+        CoTaskMemFree(*text);
+        *text = nullptr;
+    }
+}
+
+VSSAPI_EXPORT HRESULT STDAPICALLTYPE vssapi_create_writer_impl(const VSSAPI_WRITER_CALLBACKS *pCallbacks,
+                                                                          IVssWriterImpl **ppImpl) noexcept
+try {
+    if (ppImpl == nullptr) {
+        return E_INVALIDARG;
+    }
+    *ppImpl = nullptr;
+    if (pCallbacks == nullptr || pCallbacks->cbSize < offsetof(VSSAPI_WRITER_CALLBACKS, OnIdentify)) {
+        return E_INVALIDARG;
+    }
+    // A smaller (older) table: the fields it lacks read as NULL.
+    VSSAPI_WRITER_CALLBACKS callbacks{};
+    std::memcpy(&callbacks, pCallbacks, std::min<std::size_t>(pCallbacks->cbSize, sizeof callbacks));
+    callbacks.cbSize = sizeof callbacks;
+    *ppImpl = new vssapi::writer::WriterImpl(callbacks);
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()

@@ -20,6 +20,10 @@ TimePoint RealClock::now() const
 bool RealClock::wait_until(std::unique_lock<std::mutex> &lock, std::condition_variable &cv,
                            TimePoint deadline, const std::function<bool()> &done)
 {
+    if (deadline == TimePoint::max()) {
+        cv.wait(lock, done); // INFINITE: converting max() to nanoseconds would overflow
+        return true;
+    }
     return cv.wait_until(lock, deadline, done);
 }
 

@@ -1,18 +1,25 @@
 #include "requester/backup_components.h"
 
 #include "com/barrier.h"
-#include "com/guid.h"
+#include "com/bstr.h"
+#include "metadata/examine_writer_metadata.h"
+#include "metadata/writer_components.h"
+#include "requester/async.h"
+#include "requester/enum_object.h"
+
+#include <vssapi/oleauto.h>
 
 namespace vssapi::requester {
 namespace {
 
-// Backup, restore and snapshot methods wait for the VSS core of issue 3
-// (coordinator, sessions, writer dispatch, the C-3 state machine).
-constexpr HRESULT kNeedsVssCore = E_NOTIMPL;
+// Restore (InitializeForRestore ... PostRestore), the XML documents
+// (SaveAsXML) and snapshot management and recovery (Expose, Revert, Break,
+// Import, FastRecovery, RecoverSet) belong to the restore/XML issue, which is
+// not filed yet; until then they say so with E_NOTIMPL.
+constexpr HRESULT kNeedsRestoreIssue = E_NOTIMPL;
 
 } // namespace
 
-BackupComponents::BackupComponents() : session_id_(com::new_guid()) {}
 
 gsl::span<const com::InterfaceEntry> BackupComponents::interface_table() noexcept
 {
@@ -27,381 +34,653 @@ gsl::span<const com::InterfaceEntry> BackupComponents::interface_table() noexcep
     return table;
 }
 
+HRESULT STDMETHODCALLTYPE BackupComponents::InitializeForRestore(BSTR /*bstrXML*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreState(VSS_RESTORE_TYPE /*restoreType*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetSelectedForRestore(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bSelectedForRestore*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreOptions(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszRestoreOptions*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetAdditionalRestores(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bAdditionalRestores*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SaveAsXML(BSTR */*pbstrXML*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::AddAlternativeLocationMapping(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszPath*/, LPCWSTR /*wszFilespec*/, bool /*bRecursive*/, LPCWSTR /*wszDestination*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::AddRestoreSubcomponent(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszSubComponentLogicalPath*/, LPCWSTR /*wszSubComponentName*/, bool /*bRepair*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetFileRestoreStatus(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, VSS_FILE_RESTORE_STATUS /*status*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::AddNewTarget(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszPath*/, LPCWSTR /*wszFileName*/, bool /*bRecursive*/, LPCWSTR /*wszAlternatePath*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetRangesFilePath(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, UINT /*iPartialFile*/, LPCWSTR /*wszRangesFile*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::PreRestore(IVssAsync **/*ppAsync*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::PostRestore(IVssAsync **/*ppAsync*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::ImportSnapshots(IVssAsync **/*ppAsync*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::BreakSnapshotSet(VSS_ID /*SnapshotSetId*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::ExposeSnapshot(VSS_ID /*SnapshotId*/, VSS_PWSZ /*wszPathFromRoot*/, LONG /*lAttributes*/, VSS_PWSZ /*wszExpose*/, VSS_PWSZ */*pwszExposed*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::RevertToSnapshot(VSS_ID /*SnapshotId*/, BOOL /*bForceDismount*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::QueryRevertStatus(VSS_PWSZ /*pwszVolume*/, IVssAsync **/*ppAsync*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetSelectedForRestoreEx(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bSelectedForRestore*/, VSS_ID /*instanceId*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::UnexposeSnapshot(VSS_ID /*snapshotId*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetAuthoritativeRestore(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bAuth*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetRollForward(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, VSS_ROLLFORWARD_TYPE /*rollType*/, LPCWSTR /*wszRollForwardPoint*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreName(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszRestoreName*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::BreakSnapshotSetEx(VSS_ID /*SnapshotSetID*/, DWORD /*dwBreakFlags*/, IVssAsync **/*ppAsync*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::PreFastRecovery(VSS_ID /*SnapshotSetID*/, DWORD /*dwPreFastRecoveryFlags*/, IVssAsync **/*ppAsync*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::FastRecovery(VSS_ID /*SnapshotSetID*/, DWORD /*dwFastRecoveryFlags*/, IVssAsync **/*ppAsync*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::AddSnapshotToRecoverySet(VSS_ID /*snapshotId*/, DWORD /*dwFlags*/, VSS_PWSZ /*pwszDestinationVolume*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::RecoverSet(DWORD /*dwFlags*/, IVssAsync **/*ppAsync*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+HRESULT STDMETHODCALLTYPE BackupComponents::GetRootAndLogicalPrefixPaths(VSS_PWSZ /*pwszFilePath*/, VSS_PWSZ */*ppwszRootPath*/, VSS_PWSZ */*ppwszLogicalPrefix*/, BOOL /*bNormalizeFQDNforRootPath*/) noexcept
+{
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsRestoreIssue;
+}
+
+
+// ---- the backup sequence (core::Session does the work) ----------------
+
+namespace {
+
+std::u16string text_of(LPCWSTR text)
+{
+    return std::u16string(com::wide_view(text));
+}
+
+core::ComponentKey component_key(const VSS_ID &writer_id, VSS_COMPONENT_TYPE type, LPCWSTR logical_path,
+                                 LPCWSTR name)
+{
+    core::ComponentKey key;
+    key.writer_class_id = writer_id;
+    key.type = type;
+    key.logical_path = text_of(logical_path);
+    key.name = text_of(name);
+    return key;
+}
+
+} // namespace
+
+BackupComponents::BackupComponents() : session_(std::make_unique<core::Session>(core::Coordinator::current())) {}
+
+BackupComponents::~BackupComponents() = default;
+
+void BackupComponents::on_final_release() noexcept
+{
+    session_->shutdown(); // OnBackupShutdown to the session's writers (C-3.1)
+}
+
+HRESULT BackupComponents::hand_out(HRESULT started, std::shared_ptr<core::Operation> operation, IVssAsync **ppAsync)
+{
+    if (FAILED(started)) {
+        return started;
+    }
+    *ppAsync = new Async(std::move(operation));
+    return S_OK;
+}
+
 HRESULT STDMETHODCALLTYPE BackupComponents::GetSessionId(VSS_ID *idSession) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
     if (idSession == nullptr) {
         return E_INVALIDARG;
     }
-    *idSession = session_id_;
+    *idSession = session_->id();
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterComponentsCount(UINT */*pcComponents*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::InitializeForBackup(BSTR bstrXML) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (bstrXML != nullptr) {
+        return kNeedsRestoreIssue; // resuming from a saved Backup Components Document needs the XML issue
+    }
+    return session_->initialize_for_backup();
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterComponents(UINT /*iWriter*/, IVssWriterComponentsExt **/*ppWriter*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::SetContext(LONG lContext) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    return session_->set_context(lContext);
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::InitializeForBackup(BSTR /*bstrXML*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::SetBackupState(bool bSelectComponents, bool bBackupBootableSystemState,
+                                                           VSS_BACKUP_TYPE backupType, bool bPartialFileSupport) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    return session_->set_backup_state(bSelectComponents, bBackupBootableSystemState, backupType, bPartialFileSupport);
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::SetBackupState(bool /*bSelectComponents*/, bool /*bBackupBootableSystemState*/, VSS_BACKUP_TYPE /*backupType*/, bool /*bPartialFileSupport*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::DisableWriterClasses(const VSS_ID *rgWriterClassId, UINT cClassId) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (rgWriterClassId == nullptr && cClassId > 0) {
+        return E_INVALIDARG;
+    }
+    return session_->disable_writer_classes(gsl::span<const GUID>(rgWriterClassId, cClassId));
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::InitializeForRestore(BSTR /*bstrXML*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::EnableWriterClasses(const VSS_ID *rgWriterClassId, UINT cClassId) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (rgWriterClassId == nullptr && cClassId > 0) {
+        return E_INVALIDARG;
+    }
+    return session_->enable_writer_classes(gsl::span<const GUID>(rgWriterClassId, cClassId));
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreState(VSS_RESTORE_TYPE /*restoreType*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::DisableWriterInstances(const VSS_ID *rgWriterInstanceId,
+                                                                   UINT cInstanceId) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (rgWriterInstanceId == nullptr && cInstanceId > 0) {
+        return E_INVALIDARG;
+    }
+    return session_->disable_writer_instances(gsl::span<const GUID>(rgWriterInstanceId, cInstanceId));
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::GatherWriterMetadata(IVssAsync **/*pAsync*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::GatherWriterMetadata(IVssAsync **pAsync) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (pAsync == nullptr) {
+        return E_INVALIDARG;
+    }
+    *pAsync = nullptr;
+    std::shared_ptr<core::Operation> operation;
+    return hand_out(session_->gather_writer_metadata(operation), operation, pAsync);
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterMetadataCount(UINT */*pcWriters*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterMetadataCount(UINT *pcWriters) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (pcWriters == nullptr) {
+        return E_INVALIDARG;
+    }
+    return session_->writer_metadata_count(*pcWriters);
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterMetadata(UINT /*iWriter*/, VSS_ID */*pidInstance*/, IVssExamineWriterMetadata **/*ppMetadata*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterMetadataEx(UINT iWriter, VSS_ID *pidInstance,
+                                                                IVssExamineWriterMetadataEx **ppMetadata) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (pidInstance == nullptr || ppMetadata == nullptr) {
+        return E_INVALIDARG;
+    }
+    *ppMetadata = nullptr;
+    core::MetadataEntry entry;
+    const HRESULT found = session_->writer_metadata(iWriter, entry);
+    if (FAILED(found)) {
+        return found;
+    }
+    IVssExamineWriterMetadataEx2 *examine = nullptr;
+    const HRESULT made = metadata::make_examine_writer_metadata(entry.identity, entry.metadata, &examine);
+    if (FAILED(made)) {
+        return made;
+    }
+    *pidInstance = entry.identity->instance_id;
+    *ppMetadata = examine;
+    return S_OK;
 }
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterMetadata(UINT iWriter, VSS_ID *pidInstance,
+                                                              IVssExamineWriterMetadata **ppMetadata) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    IVssExamineWriterMetadataEx *examine = nullptr;
+    if (ppMetadata == nullptr) {
+        return E_INVALIDARG;
+    }
+    const HRESULT hr = GetWriterMetadataEx(iWriter, pidInstance, &examine);
+    *ppMetadata = examine; // Ex derives from the plain interface: same pointer
+    return hr;
+}
+VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE BackupComponents::FreeWriterMetadata() noexcept
-{
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    return session_->free_writer_metadata();
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::AddComponent(VSS_ID /*instanceId*/, VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::AddComponent(VSS_ID instanceId, VSS_ID writerId, VSS_COMPONENT_TYPE ct,
+                                                         LPCWSTR wszLogicalPath, LPCWSTR wszComponentName) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (wszComponentName == nullptr) {
+        return E_INVALIDARG;
+    }
+    core::ComponentKey key = component_key(writerId, ct, wszLogicalPath, wszComponentName);
+    key.instance_id = instanceId;
+    return session_->add_component(key);
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::PrepareForBackup(IVssAsync **/*ppAsync*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::SetBackupSucceeded(VSS_ID instanceId, VSS_ID writerId,
+                                                               VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
+                                                               LPCWSTR wszComponentName, bool bSucceded) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (wszComponentName == nullptr) {
+        return E_INVALIDARG;
+    }
+    core::ComponentKey key = component_key(writerId, ct, wszLogicalPath, wszComponentName);
+    key.instance_id = instanceId;
+    return session_->set_backup_succeeded(key, bSucceded);
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::AbortBackup() noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::SetBackupOptions(VSS_ID writerId, VSS_COMPONENT_TYPE ct,
+                                                             LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
+                                                             LPCWSTR wszBackupOptions) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (wszComponentName == nullptr || wszBackupOptions == nullptr) {
+        return E_INVALIDARG;
+    }
+    return session_->set_backup_options(component_key(writerId, ct, wszLogicalPath, wszComponentName),
+                                        text_of(wszBackupOptions));
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::GatherWriterStatus(IVssAsync **/*pAsync*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::SetPreviousBackupStamp(VSS_ID writerId, VSS_COMPONENT_TYPE ct,
+                                                                   LPCWSTR wszLogicalPath, LPCWSTR wszComponentName,
+                                                                   LPCWSTR wszPreviousBackupStamp) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (wszComponentName == nullptr || wszPreviousBackupStamp == nullptr) {
+        return E_INVALIDARG;
+    }
+    return session_->set_previous_backup_stamp(component_key(writerId, ct, wszLogicalPath, wszComponentName),
+                                               text_of(wszPreviousBackupStamp));
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterStatusCount(UINT */*pcWriters*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterComponentsCount(UINT *pcComponents) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (pcComponents == nullptr) {
+        return E_INVALIDARG;
+    }
+    return session_->writer_components_count(*pcComponents);
 }
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterComponents(UINT iWriter, IVssWriterComponentsExt **ppWriter) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (ppWriter == nullptr) {
+        return E_INVALIDARG;
+    }
+    *ppWriter = nullptr;
+    std::shared_ptr<core::ComponentStore> store;
+    const HRESULT found = session_->writer_components(iWriter, store);
+    if (FAILED(found)) {
+        return found;
+    }
+    core::ComponentAccess access; // the requester's view: read-only
+    *ppWriter = new metadata::WriterComponents(std::move(store), access);
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::PrepareForBackup(IVssAsync **ppAsync) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (ppAsync == nullptr) {
+        return E_INVALIDARG;
+    }
+    *ppAsync = nullptr;
+    std::shared_ptr<core::Operation> operation;
+    return hand_out(session_->prepare_for_backup(operation), operation, ppAsync);
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::StartSnapshotSet(VSS_ID *pSnapshotSetId) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (pSnapshotSetId == nullptr) {
+        return E_INVALIDARG;
+    }
+    GUID id{};
+    const HRESULT hr = session_->start_snapshot_set(id);
+    if (SUCCEEDED(hr)) {
+        *pSnapshotSetId = id;
+    }
+    return hr;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::AddToSnapshotSet(VSS_PWSZ pwszVolumeName, VSS_ID ProviderId,
+                                                             VSS_ID *pidSnapshot) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (pwszVolumeName == nullptr || pidSnapshot == nullptr) {
+        return E_INVALIDARG;
+    }
+    GUID id{};
+    const HRESULT hr = session_->add_to_snapshot_set(text_of(pwszVolumeName), ProviderId, id);
+    if (SUCCEEDED(hr)) {
+        *pidSnapshot = id;
+    }
+    return hr;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::DoSnapshotSet(IVssAsync **ppAsync) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (ppAsync == nullptr) {
+        return E_INVALIDARG;
+    }
+    *ppAsync = nullptr;
+    std::shared_ptr<core::Operation> operation;
+    return hand_out(session_->do_snapshot_set(operation), operation, ppAsync);
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::GatherWriterStatus(IVssAsync **pAsync) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (pAsync == nullptr) {
+        return E_INVALIDARG;
+    }
+    *pAsync = nullptr;
+    std::shared_ptr<core::Operation> operation;
+    return hand_out(session_->gather_writer_status(operation), operation, pAsync);
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterStatusCount(UINT *pcWriters) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (pcWriters == nullptr) {
+        return E_INVALIDARG;
+    }
+    return session_->writer_status_count(*pcWriters);
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterStatusEx(UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter,
+                                                              BSTR *pbstrWriter, VSS_WRITER_STATE *pnStatus,
+                                                              HRESULT *phrFailureWriter, HRESULT *phrApplication,
+                                                              BSTR *pbstrApplicationMessage) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    // C-3.9: these five are required; the application pair is optional.
+    if (pidInstance == nullptr || pidWriter == nullptr || pbstrWriter == nullptr || pnStatus == nullptr ||
+        phrFailureWriter == nullptr) {
+        return E_INVALIDARG;
+    }
+    core::StatusEntry entry;
+    const HRESULT found = session_->writer_status(iWriter, entry);
+    if (FAILED(found)) {
+        return found;
+    }
+    // Allocate both strings before writing anything, so a failure changes nothing.
+    com::Bstr name(entry.identity->name);
+    com::Bstr message;
+    if (pbstrApplicationMessage != nullptr && !entry.status.message.empty()) {
+        message = com::Bstr(entry.status.message); // empty is reported as NULL (C-2.2)
+    }
+    *pidInstance = entry.identity->instance_id;
+    *pidWriter = entry.identity->class_id;
+    *pbstrWriter = name.release();
+    *pnStatus = entry.status.state;
+    *phrFailureWriter = entry.status.hr_failure;
+    if (phrApplication != nullptr) {
+        *phrApplication = entry.status.hr_application;
+    }
+    if (pbstrApplicationMessage != nullptr) {
+        *pbstrApplicationMessage = message.release();
+    }
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterStatus(UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter,
+                                                            BSTR *pbstrWriter, VSS_WRITER_STATE *pnStatus,
+                                                            HRESULT *phResultFailure) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    return GetWriterStatusEx(iWriter, pidInstance, pidWriter, pbstrWriter, pnStatus, phResultFailure, nullptr,
+                             nullptr);
+}
+VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE BackupComponents::FreeWriterStatus() noexcept
-{
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    return session_->free_writer_status();
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterStatus(UINT /*iWriter*/, VSS_ID */*pidInstance*/, VSS_ID */*pidWriter*/, BSTR */*pbstrWriter*/, VSS_WRITER_STATE */*pnStatus*/, HRESULT */*phResultFailure*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::BackupComplete(IVssAsync **ppAsync) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (ppAsync == nullptr) {
+        return E_INVALIDARG;
+    }
+    *ppAsync = nullptr;
+    std::shared_ptr<core::Operation> operation;
+    return hand_out(session_->backup_complete(operation), operation, ppAsync);
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::SetBackupSucceeded(VSS_ID /*instanceId*/, VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bSucceded*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::AbortBackup() noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    return session_->abort_backup();
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::SetBackupOptions(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszBackupOptions*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::GetSnapshotProperties(VSS_ID SnapshotId, VSS_SNAPSHOT_PROP *pProp) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (pProp == nullptr) {
+        return E_INVALIDARG;
+    }
+    const auto record = session_->coordinator().snapshots().find(SnapshotId);
+    if (!record) {
+        return VSS_E_OBJECT_NOT_FOUND;
+    }
+    fill_snapshot_prop(*record, *pProp);
+    return S_OK;
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::SetSelectedForRestore(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bSelectedForRestore*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::Query(VSS_ID QueriedObjectId, VSS_OBJECT_TYPE eQueriedObjectType,
+                                                  VSS_OBJECT_TYPE eReturnedObjectsType, IVssEnumObject **ppEnum) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    // The SDK supports one query: every snapshot (GUID_NULL, NONE, SNAPSHOT).
+    if (ppEnum == nullptr || !IsEqualGUID(QueriedObjectId, GUID_NULL) || eQueriedObjectType != VSS_OBJECT_NONE ||
+        eReturnedObjectsType != VSS_OBJECT_SNAPSHOT) {
+        return E_INVALIDARG;
+    }
+    *ppEnum = new EnumObject(
+        std::make_shared<const std::vector<core::SnapshotRecord>>(session_->coordinator().snapshots().all()));
+    return S_OK;
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreOptions(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszRestoreOptions*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::DeleteSnapshots(VSS_ID SourceObjectId, VSS_OBJECT_TYPE eSourceObjectType,
+                                                            BOOL /*bForceDelete*/, LONG *plDeletedSnapshots,
+                                                            VSS_ID *pNondeletedSnapshotID) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (plDeletedSnapshots == nullptr || pNondeletedSnapshotID == nullptr ||
+        (eSourceObjectType != VSS_OBJECT_SNAPSHOT && eSourceObjectType != VSS_OBJECT_SNAPSHOT_SET)) {
+        return E_INVALIDARG;
+    }
+    *plDeletedSnapshots = 0;
+    *pNondeletedSnapshotID = GUID_NULL;
+    core::SnapshotStore &store = session_->coordinator().snapshots();
+    const LONG deleted = eSourceObjectType == VSS_OBJECT_SNAPSHOT ? store.remove_snapshot(SourceObjectId)
+                                                                  : store.remove_set(SourceObjectId);
+    if (deleted == 0) {
+        return VSS_E_OBJECT_NOT_FOUND;
+    }
+    *plDeletedSnapshots = deleted;
+    return S_OK;
 }
+VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE BackupComponents::SetAdditionalRestores(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bAdditionalRestores*/) noexcept
-{
+HRESULT STDMETHODCALLTYPE BackupComponents::IsVolumeSupported(VSS_ID ProviderId, VSS_PWSZ pwszVolumeName,
+                                                              BOOL *pbSupportedByThisProvider) noexcept
+try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
+    if (pwszVolumeName == nullptr || pwszVolumeName[0] == 0 || pbSupportedByThisProvider == nullptr) {
+        return E_INVALIDARG;
+    }
+    const bool ours = IsEqualGUID(ProviderId, GUID_NULL) ||
+                      IsEqualGUID(ProviderId, session_->coordinator().provider().id());
+    if (!ours) {
+        return VSS_E_PROVIDER_NOT_REGISTERED;
+    }
+    *pbSupportedByThisProvider = TRUE; // the in-memory provider snapshots any volume name
+    return S_OK;
 }
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetPreviousBackupStamp(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszPreviousBackupStamp*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SaveAsXML(BSTR */*pbstrXML*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::BackupComplete(IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::AddAlternativeLocationMapping(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszPath*/, LPCWSTR /*wszFilespec*/, bool /*bRecursive*/, LPCWSTR /*wszDestination*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::AddRestoreSubcomponent(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszSubComponentLogicalPath*/, LPCWSTR /*wszSubComponentName*/, bool /*bRepair*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetFileRestoreStatus(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, VSS_FILE_RESTORE_STATUS /*status*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::AddNewTarget(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszPath*/, LPCWSTR /*wszFileName*/, bool /*bRecursive*/, LPCWSTR /*wszAlternatePath*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRangesFilePath(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, UINT /*iPartialFile*/, LPCWSTR /*wszRangesFile*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::PreRestore(IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::PostRestore(IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetContext(LONG /*lContext*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::StartSnapshotSet(VSS_ID */*pSnapshotSetId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::AddToSnapshotSet(VSS_PWSZ /*pwszVolumeName*/, VSS_ID /*ProviderId*/, VSS_ID */*pidSnapshot*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::DoSnapshotSet(IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::DeleteSnapshots(VSS_ID /*SourceObjectId*/, VSS_OBJECT_TYPE /*eSourceObjectType*/, BOOL /*bForceDelete*/, LONG */*plDeletedSnapshots*/, VSS_ID */*pNondeletedSnapshotID*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::ImportSnapshots(IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::BreakSnapshotSet(VSS_ID /*SnapshotSetId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::GetSnapshotProperties(VSS_ID /*SnapshotId*/, VSS_SNAPSHOT_PROP */*pProp*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::Query(VSS_ID /*QueriedObjectId*/, VSS_OBJECT_TYPE /*eQueriedObjectType*/, VSS_OBJECT_TYPE /*eReturnedObjectsType*/, IVssEnumObject **/*ppEnum*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::IsVolumeSupported(VSS_ID /*ProviderId*/, VSS_PWSZ /*pwszVolumeName*/, BOOL */*pbSupportedByThisProvider*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::DisableWriterClasses(const VSS_ID */*rgWriterClassId*/, UINT /*cClassId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::EnableWriterClasses(const VSS_ID */*rgWriterClassId*/, UINT /*cClassId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::DisableWriterInstances(const VSS_ID */*rgWriterInstanceId*/, UINT /*cInstanceId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::ExposeSnapshot(VSS_ID /*SnapshotId*/, VSS_PWSZ /*wszPathFromRoot*/, LONG /*lAttributes*/, VSS_PWSZ /*wszExpose*/, VSS_PWSZ */*pwszExposed*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::RevertToSnapshot(VSS_ID /*SnapshotId*/, BOOL /*bForceDismount*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::QueryRevertStatus(VSS_PWSZ /*pwszVolume*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterMetadataEx(UINT /*iWriter*/, VSS_ID */*pidInstance*/, IVssExamineWriterMetadataEx **/*ppMetadata*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetSelectedForRestoreEx(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bSelectedForRestore*/, VSS_ID /*instanceId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::UnexposeSnapshot(VSS_ID /*snapshotId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetAuthoritativeRestore(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bAuth*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRollForward(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, VSS_ROLLFORWARD_TYPE /*rollType*/, LPCWSTR /*wszRollForwardPoint*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreName(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszRestoreName*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::BreakSnapshotSetEx(VSS_ID /*SnapshotSetID*/, DWORD /*dwBreakFlags*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::PreFastRecovery(VSS_ID /*SnapshotSetID*/, DWORD /*dwPreFastRecoveryFlags*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::FastRecovery(VSS_ID /*SnapshotSetID*/, DWORD /*dwFastRecoveryFlags*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterStatusEx(UINT /*iWriter*/, VSS_ID */*pidInstance*/, VSS_ID */*pidWriter*/, BSTR */*pbstrWriter*/, VSS_WRITER_STATE */*pnStatus*/, HRESULT */*phrFailureWriter*/, HRESULT */*phrApplication*/, BSTR */*pbstrApplicationMessage*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::AddSnapshotToRecoverySet(VSS_ID /*snapshotId*/, DWORD /*dwFlags*/, VSS_PWSZ /*pwszDestinationVolume*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::RecoverSet(DWORD /*dwFlags*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::GetRootAndLogicalPrefixPaths(VSS_PWSZ /*pwszFilePath*/, VSS_PWSZ */*ppwszRootPath*/, VSS_PWSZ */*ppwszLogicalPrefix*/, BOOL /*bNormalizeFQDNforRootPath*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsVssCore;
-}
+VSSAPI_CATCH_RETURN()
 
 } // namespace vssapi::requester

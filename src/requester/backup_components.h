@@ -2,13 +2,13 @@
 // IVssBackupComponents and its Ex, Ex2, Ex3 and Ex4 extensions with one vtable
 // whose slots are the SDK's (vsbackup.h, pinned by tests/abi/slots_test.c).
 //
-// Foundation state (issue 2): the object, its identity, reference counting,
-// interface table and session id are real. Every backup, restore and snapshot
-// method returns E_NOTIMPL until the VSS core (issue 3: coordinator, sessions,
-// writer dispatch and the C-3 state machine) exists to run it.
+// It translates between the SDK's types (BSTR, LPCWSTR, IVssAsync) and one
+// core::Session, which holds the sequence and its rules. Restore, XML and
+// recovery slots answer E_NOTIMPL until their issue.
 #pragma once
 
 #include "com/object.h"
+#include "core/session.h"
 
 #include <vsbackup.h>
 
@@ -18,6 +18,7 @@ class BackupComponents final
     : public com::ComObject<BackupComponents, IVssBackupComponentsEx4> {
 public:
     BackupComponents();
+    ~BackupComponents() override;
 
     static gsl::span<const com::InterfaceEntry> interface_table() noexcept;
 
@@ -84,8 +85,16 @@ public:
     HRESULT STDMETHODCALLTYPE GetSessionId(VSS_ID *idSession) noexcept override;
     HRESULT STDMETHODCALLTYPE GetRootAndLogicalPrefixPaths(VSS_PWSZ pwszFilePath, VSS_PWSZ *ppwszRootPath, VSS_PWSZ *ppwszLogicalPrefix, BOOL bNormalizeFQDNforRootPath) noexcept override;
 
+    void on_final_release() noexcept;
+
+    // For tests: the session behind this object.
+    core::Session &session() noexcept { return *session_; }
+
 private:
-    VSS_ID session_id_;
+    // Wraps a started operation in an IVssAsync for the caller.
+    HRESULT hand_out(HRESULT started, std::shared_ptr<core::Operation> operation, IVssAsync **ppAsync);
+
+    const std::unique_ptr<core::Session> session_;
 };
 
 } // namespace vssapi::requester

@@ -1,0 +1,138 @@
+#include "core/coordinator.h"
+
+#include <gsl/gsl>
+
+#include <algorithm>
+#include <thread>
+
+namespace vssapi::core {
+namespace {
+
+CoordinatorOptions with_defaults(CoordinatorOptions options)
+{
+    if (options.workers == 0) {
+        options.workers = std::max(4u, 2 * std::thread::hardware_concurrency());
+    }
+    if (!options.clock) {
+        options.clock = make_real_clock();
+    }
+    if (!options.provider) {
+        options.provider = std::make_shared<InMemoryProvider>();
+    }
+    return options;
+}
+
+std::mutex g_current_lock;
+std::shared_ptr<Coordinator> g_current;
+
+std::shared_ptr<Coordinator> &process_default()
+{
+    // Deliberately never destroyed: writers and requesters may outlive main()
+    // through static objects, and pool threads must not be joined at exit.
+    static auto *instance = new std::shared_ptr<Coordinator>(Coordinator::create());
+    return *instance;
+}
+
+} // namespace
+
+std::shared_ptr<Coordinator> Coordinator::create(CoordinatorOptions options)
+{
+    return std::shared_ptr<Coordinator>(new Coordinator(with_defaults(std::move(options))));
+}
+
+Coordinator::Coordinator(CoordinatorOptions options)
+    : options_(std::move(options)), dispatcher_(options_.workers)
+{
+}
+
+Coordinator::~Coordinator() = default;
+
+std::shared_ptr<Coordinator> Coordinator::current()
+{
+    const std::lock_guard<std::mutex> hold(g_current_lock);
+    if (g_current) {
+        return g_current;
+    }
+    return process_default();
+}
+
+std::shared_ptr<Coordinator> Coordinator::set_current(std::shared_ptr<Coordinator> replacement)
+{
+    const std::lock_guard<std::mutex> hold(g_current_lock);
+    auto previous = g_current ? g_current : process_default();
+    g_current = std::move(replacement);
+    return previous;
+}
+
+std::shared_ptr<Writer> Coordinator::make_writer(WriterIdentity identity, WriterHandlers *handlers)
+{
+    return std::make_shared<Writer>(std::move(identity), handlers, dispatcher_.make_strand(), options_.clock);
+}
+
+HRESULT Coordinator::subscribe(const std::shared_ptr<Writer> &writer)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    if (std::find(writers_.begin(), writers_.end(), writer) != writers_.end()) {
+        return VSS_E_WRITER_ALREADY_SUBSCRIBED;
+    }
+    writers_.push_back(writer);
+    return S_OK;
+}
+
+void Coordinator::unsubscribe(const Writer &writer)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    std::erase_if(writers_, [&](const std::shared_ptr<Writer> &entry) { return entry.get() == &writer; });
+}
+
+std::vector<std::shared_ptr<Writer>> Coordinator::subscribed_writers() const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return writers_;
+}
+
+bool Coordinator::acquire_session(Writer &writer)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    if (writer.active_sessions >= options_.session_limit) {
+        return false;
+    }
+    ++writer.active_sessions;
+    return true;
+}
+
+void Coordinator::release_session(Writer &writer)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    Expects(writer.active_sessions > 0);
+    --writer.active_sessions;
+}
+
+bool Coordinator::begin_snapshot_set(const GUID &snapshot_set_id)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    if (set_in_progress_) {
+        return false;
+    }
+    set_in_progress_ = true;
+    set_in_creation_ = snapshot_set_id;
+    return true;
+}
+
+void Coordinator::end_snapshot_set(const GUID &snapshot_set_id)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    if (set_in_progress_ && IsEqualGUID(set_in_creation_, snapshot_set_id)) {
+        set_in_progress_ = false;
+    }
+}
+
+void Coordinator::run(CallBatch &batch, Duration timeout)
+{
+    const std::size_t stuck = batch.run(dispatcher_, timeout);
+    for (std::size_t i = 0; i < stuck; ++i) {
+        dispatcher_.add_worker(); // the hung handler keeps its thread (C-4.4)
+    }
+}
+
+} // namespace vssapi::core

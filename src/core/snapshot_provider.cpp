@@ -1,0 +1,96 @@
+#include "core/snapshot_provider.h"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+namespace vssapi::core {
+
+// b5946137-7b9f-4925-af80-51abd60b20d5: Microsoft Software Shadow Copy provider 1.0.
+const GUID kInMemoryProviderId = {0xb5946137, 0x7b9f, 0x4925, {0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5}};
+
+namespace {
+
+// FILETIME units (100 ns since 1601-01-01) of the wall clock: a creation
+// time is a date, not a timeout, so it does not go through core::Clock.
+VSS_TIMESTAMP filetime_now()
+{
+    constexpr long long kUnixEpochInFiletime = 116444736000000000LL;
+    const auto since_unix = std::chrono::system_clock::now().time_since_epoch();
+    return kUnixEpochInFiletime +
+           std::chrono::duration_cast<std::chrono::duration<long long, std::ratio<1, 10000000>>>(since_unix).count();
+}
+
+std::u16string to_u16(const std::string &ascii)
+{
+    return std::u16string(ascii.begin(), ascii.end());
+}
+
+} // namespace
+
+GUID InMemoryProvider::id() const
+{
+    return kInMemoryProviderId;
+}
+
+HRESULT InMemoryProvider::commit(SnapshotSetRequest &request)
+{
+    const VSS_TIMESTAMP now = filetime_now();
+    const std::lock_guard<std::mutex> hold(lock_);
+    for (SnapshotRecord &record : request.snapshots) {
+        record.device_name = to_u16("\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy" + std::to_string(next_device_++));
+        record.creation_time = now;
+        record.state = VSS_SS_CREATED;
+    }
+    return S_OK;
+}
+
+void SnapshotStore::add(const std::vector<SnapshotRecord> &records)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    records_.insert(records_.end(), records.begin(), records.end());
+}
+
+std::optional<SnapshotRecord> SnapshotStore::find(const GUID &snapshot_id) const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    for (const SnapshotRecord &record : records_) {
+        if (IsEqualGUID(record.snapshot_id, snapshot_id)) {
+            return record;
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<SnapshotRecord> SnapshotStore::all() const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return records_;
+}
+
+LONG SnapshotStore::remove_snapshot(const GUID &snapshot_id)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return static_cast<LONG>(std::erase_if(records_, [&](const SnapshotRecord &record) {
+        return IsEqualGUID(record.snapshot_id, snapshot_id);
+    }));
+}
+
+LONG SnapshotStore::remove_set(const GUID &snapshot_set_id)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return static_cast<LONG>(std::erase_if(records_, [&](const SnapshotRecord &record) {
+        return IsEqualGUID(record.snapshot_set_id, snapshot_set_id);
+    }));
+}
+
+LONG SnapshotStore::release_session(const GUID &session_id)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return static_cast<LONG>(std::erase_if(records_, [&](const SnapshotRecord &record) {
+        return IsEqualGUID(record.session_id, session_id) &&
+               (record.attributes & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE) == 0;
+    }));
+}
+
+} // namespace vssapi::core

@@ -1,0 +1,82 @@
+// Snapshot providers (contract C-5). The coordinator asks a provider to commit
+// a snapshot set between the last OnFreeze and the first OnThaw; the records
+// of committed snapshots are kept by the coordinator's SnapshotStore, so
+// GetSnapshotProperties, Query and DeleteSnapshots behave as on Windows.
+#pragma once
+
+#include <vss.h>
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vssapi::core {
+
+// One snapshot of one volume, as VSS_SNAPSHOT_PROP describes it.
+struct SnapshotRecord {
+    GUID snapshot_id{};
+    GUID snapshot_set_id{};
+    GUID provider_id{};
+    LONG snapshots_in_set = 0;
+    std::u16string original_volume;
+    std::u16string device_name;
+    std::u16string originating_machine;
+    std::u16string service_machine;
+    LONG attributes = 0;
+    VSS_TIMESTAMP creation_time = 0;
+    VSS_SNAPSHOT_STATE state = VSS_SS_CREATED;
+    GUID session_id{}; // the requester session that made it (auto-release)
+};
+
+// A set the requester asks to commit: one record per AddToSnapshotSet, whose
+// device names and creation time the provider fills.
+struct SnapshotSetRequest {
+    GUID snapshot_set_id{};
+    LONG context = VSS_CTX_BACKUP;
+    std::vector<SnapshotRecord> snapshots;
+};
+
+class SnapshotProvider {
+public:
+    virtual ~SnapshotProvider() = default;
+    virtual GUID id() const = 0;
+    // Commits the set; S_OK, or the refusal (VSS_E_PROVIDER_VETO,
+    // VSS_E_UNEXPECTED_PROVIDER_ERROR, ...). May take time: the coordinator
+    // gives it the flush-and-hold window (C-5.2).
+    virtual HRESULT commit(SnapshotSetRequest &request) = 0;
+};
+
+// The default: commits at once, device names in the Windows style.
+class InMemoryProvider final : public SnapshotProvider {
+public:
+    GUID id() const override;
+    HRESULT commit(SnapshotSetRequest &request) override;
+
+private:
+    std::mutex lock_;
+    unsigned next_device_ = 1;
+};
+
+// The id of the default provider: the one of Microsoft's software provider,
+// which is what requesters see on a stock Windows.
+extern const GUID kInMemoryProviderId;
+
+// The records of committed snapshots of one coordinator.
+class SnapshotStore {
+public:
+    void add(const std::vector<SnapshotRecord> &records);
+    std::optional<SnapshotRecord> find(const GUID &snapshot_id) const;
+    std::vector<SnapshotRecord> all() const;
+    // Deletes one snapshot or a whole set; returns how many went.
+    LONG remove_snapshot(const GUID &snapshot_id);
+    LONG remove_set(const GUID &snapshot_set_id);
+    // Snapshots of `session_id` that are not persistent (auto-release).
+    LONG release_session(const GUID &session_id);
+
+private:
+    mutable std::mutex lock_;
+    std::vector<SnapshotRecord> records_;
+};
+
+} // namespace vssapi::core
