@@ -1,0 +1,274 @@
+#include "metadata/examine_writer_metadata.h"
+
+#include "com/barrier.h"
+#include "com/bstr.h"
+#include "metadata/strings.h"
+#include "metadata/wm_component.h"
+#include "metadata/wm_filedesc.h"
+
+#include <utility>
+#include <vector>
+
+namespace vssapi::metadata {
+namespace {
+
+// The XML Writer Metadata Document comes with the restore/XML issue
+// (InitializeForRestore, SaveAsXML, CreateVssExamineWriterMetadata).
+constexpr HRESULT kNeedsXmlDocument = E_NOTIMPL;
+
+template <class T>
+void clear(T **out) noexcept
+{
+    if (out != nullptr) {
+        *out = nullptr;
+    }
+}
+
+// A new IVssWMFiledesc for items[index]. `missing` is the code the method's
+// page gives for an index past the end.
+HRESULT hand_out_filedesc(const std::vector<core::FileSpec> &items, UINT index,
+                          IVssWMFiledesc **out, HRESULT missing)
+{
+    if (out == nullptr) {
+        return E_INVALIDARG;
+    }
+    *out = nullptr;
+    if (index >= items.size()) {
+        return missing;
+    }
+    *out = new WmFiledesc(items[index]);
+    return S_OK;
+}
+
+bool names_a_service(VSS_RESTOREMETHOD_ENUM method) noexcept
+{
+    return method == VSS_RME_STOP_RESTORE_START || method == VSS_RME_RESTORE_STOP_START;
+}
+
+} // namespace
+
+ExamineWriterMetadata::ExamineWriterMetadata(std::shared_ptr<const core::WriterIdentity> identity,
+                                             std::shared_ptr<const core::WriterMetadata> metadata)
+    : identity_(std::move(identity)), metadata_(std::move(metadata))
+{
+    Expects(identity_ != nullptr && metadata_ != nullptr);
+}
+
+gsl::span<const com::InterfaceEntry> ExamineWriterMetadata::interface_table() noexcept
+{
+    using Self = ExamineWriterMetadata;
+    static constexpr com::InterfaceEntry table[] = {
+        {&IID_IVssExamineWriterMetadata, "IVssExamineWriterMetadata", &com::interface_cast<Self, IVssExamineWriterMetadataEx2>},
+        {&IID_IVssExamineWriterMetadataEx, "IVssExamineWriterMetadataEx", &com::interface_cast<Self, IVssExamineWriterMetadataEx2>},
+        {&IID_IVssExamineWriterMetadataEx2, "IVssExamineWriterMetadataEx2", &com::interface_cast<Self, IVssExamineWriterMetadataEx2>},
+    };
+    return table;
+}
+
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetIdentity(VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriterName, VSS_USAGE_TYPE *pUsage, VSS_SOURCE_TYPE *pSource) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    clear(pbstrWriterName);
+    if (pidInstance == nullptr || pidWriter == nullptr || pbstrWriterName == nullptr ||
+        pUsage == nullptr || pSource == nullptr) {
+        return E_INVALIDARG;
+    }
+    com::Bstr name(identity_->name);
+    *pidInstance = identity_->instance_id;
+    *pidWriter = identity_->class_id;
+    *pUsage = identity_->usage;
+    *pSource = identity_->source;
+    *pbstrWriterName = name.release();
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetIdentityEx(VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriterName, BSTR *pbstrInstanceName, VSS_USAGE_TYPE *pUsage, VSS_SOURCE_TYPE *pSource) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    clear(pbstrWriterName);
+    clear(pbstrInstanceName);
+    if (pidInstance == nullptr || pidWriter == nullptr || pbstrWriterName == nullptr ||
+        pbstrInstanceName == nullptr || pUsage == nullptr || pSource == nullptr) {
+        return E_INVALIDARG;
+    }
+    com::Bstr name(identity_->name);
+    // Initialize (not InitializeEx) declares no instance name: NULL.
+    com::Bstr instance_name(optional_bstr(identity_->instance_name));
+    *pidInstance = identity_->instance_id;
+    *pidWriter = identity_->class_id;
+    *pUsage = identity_->usage;
+    *pSource = identity_->source;
+    *pbstrWriterName = name.release();
+    *pbstrInstanceName = instance_name.release();
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetFileCounts(UINT *pcIncludeFiles, UINT *pcExcludeFiles, UINT *pcComponents) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (pcIncludeFiles == nullptr || pcExcludeFiles == nullptr || pcComponents == nullptr) {
+        return E_INVALIDARG;
+    }
+    *pcIncludeFiles = gsl::narrow<UINT>(metadata_->include_files.size());
+    *pcExcludeFiles = gsl::narrow<UINT>(metadata_->exclude_files.size());
+    *pcComponents = gsl::narrow<UINT>(metadata_->components.size());
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+// The page calls GetIncludeFile "reserved for system use"; it answers like
+// GetExcludeFile.
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetIncludeFile(UINT iFile, IVssWMFiledesc **ppFiledesc) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    return hand_out_filedesc(metadata_->include_files, iFile, ppFiledesc, VSS_E_OBJECT_NOT_FOUND);
+}
+VSSAPI_CATCH_RETURN()
+
+// Past the end: VSS_E_OBJECT_NOT_FOUND, "the file set specified for exclusion
+// does not exist" (GetExcludeFile page).
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetExcludeFile(UINT iFile, IVssWMFiledesc **ppFiledesc) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    return hand_out_filedesc(metadata_->exclude_files, iFile, ppFiledesc, VSS_E_OBJECT_NOT_FOUND);
+}
+VSSAPI_CATCH_RETURN()
+
+// Past the end: VSS_E_OBJECT_NOT_FOUND, "the specified component does not
+// exist" (GetComponent page).
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetComponent(UINT iComponent, IVssWMComponent **ppComponent) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (ppComponent == nullptr) {
+        return E_INVALIDARG;
+    }
+    *ppComponent = nullptr;
+    if (iComponent >= metadata_->components.size()) {
+        return VSS_E_OBJECT_NOT_FOUND;
+    }
+    // Shares ownership of the whole snapshot, points at one component.
+    std::shared_ptr<const core::ComponentDecl> component(metadata_, &metadata_->components[iComponent]);
+    *ppComponent = new WmComponent(std::move(component));
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+// Without SetRestoreMethod: S_FALSE, "a restore method does not exist"; the
+// service is NULL unless the method stops and starts one (GetRestoreMethod page).
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetRestoreMethod(VSS_RESTOREMETHOD_ENUM *pMethod, BSTR *pbstrService, BSTR *pbstrUserProcedure, VSS_WRITERRESTORE_ENUM *pwriterRestore, bool *pbRebootRequired, UINT *pcMappings) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    clear(pbstrService);
+    clear(pbstrUserProcedure);
+    if (pMethod == nullptr || pbstrService == nullptr || pbstrUserProcedure == nullptr ||
+        pwriterRestore == nullptr || pbRebootRequired == nullptr || pcMappings == nullptr) {
+        return E_INVALIDARG;
+    }
+    const core::WriterMetadata &metadata = *metadata_;
+    com::Bstr service(names_a_service(metadata.restore_method) ? optional_bstr(metadata.restore_service) : nullptr);
+    com::Bstr user_procedure(optional_bstr(metadata.restore_user_procedure));
+    const UINT mappings = gsl::narrow<UINT>(metadata.alternate_mappings.size());
+    *pMethod = metadata.restore_method;
+    *pwriterRestore = metadata.writer_restore;
+    *pbRebootRequired = metadata.reboot_required;
+    *pcMappings = mappings;
+    *pbstrService = service.release();
+    *pbstrUserProcedure = user_procedure.release();
+    return metadata.restore_method == VSS_RME_UNDEFINED ? S_FALSE : S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+// Past the end: VSS_E_OBJECT_NOT_FOUND, "the specified alternate location
+// mapping does not exist" (GetAlternateLocationMapping page).
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetAlternateLocationMapping(UINT iMapping, IVssWMFiledesc **ppFiledesc) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    return hand_out_filedesc(metadata_->alternate_mappings, iMapping, ppFiledesc, VSS_E_OBJECT_NOT_FOUND);
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetBackupSchema(DWORD *pdwSchemaMask) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (pdwSchemaMask == nullptr) {
+        return E_INVALIDARG;
+    }
+    *pdwSchemaMask = metadata_->backup_schema;
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetDocument(IXMLDOMDocument **pDoc) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    clear(pDoc);
+    return kNeedsXmlDocument;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::SaveAsXML(BSTR *pbstrXML) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    clear(pbstrXML);
+    return kNeedsXmlDocument;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::LoadFromXML(BSTR /*bstrXML*/) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    return kNeedsXmlDocument;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetVersion(DWORD *pdwMajorVersion, DWORD *pdwMinorVersion) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (pdwMajorVersion == nullptr || pdwMinorVersion == nullptr) {
+        return E_INVALIDARG;
+    }
+    *pdwMajorVersion = identity_->version_major;
+    *pdwMinorVersion = identity_->version_minor;
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetExcludeFromSnapshotCount(UINT *pcExcludedFromSnapshot) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    if (pcExcludedFromSnapshot == nullptr) {
+        return E_INVALIDARG;
+    }
+    *pcExcludedFromSnapshot = gsl::narrow<UINT>(metadata_->exclude_from_snapshot.size());
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+// Past the end: E_INVALIDARG, the only fitting code the
+// GetExcludeFromSnapshotFile page lists (it has no VSS_E_OBJECT_NOT_FOUND).
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetExcludeFromSnapshotFile(UINT iFile, IVssWMFiledesc **ppFiledesc) noexcept
+try {
+    VSSAPI_CHECK_ALIVE();
+    return hand_out_filedesc(metadata_->exclude_from_snapshot, iFile, ppFiledesc, E_INVALIDARG);
+}
+VSSAPI_CATCH_RETURN()
+
+HRESULT make_examine_writer_metadata(std::shared_ptr<const core::WriterIdentity> identity,
+                                     std::shared_ptr<const core::WriterMetadata> metadata,
+                                     IVssExamineWriterMetadataEx2 **out) noexcept
+try {
+    if (out == nullptr) {
+        return E_INVALIDARG;
+    }
+    *out = nullptr;
+    if (identity == nullptr || metadata == nullptr) {
+        return E_INVALIDARG;
+    }
+    *out = new ExamineWriterMetadata(std::move(identity), std::move(metadata));
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+} // namespace vssapi::metadata
