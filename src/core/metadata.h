@@ -109,6 +109,15 @@ struct SelectedComponent {
     };
     std::vector<DifferencedFile> differenced_files;
     ComponentFailure failure;
+    // What the writer sets in OnPreRestore (IVssComponent restore setters).
+    std::u16string restore_metadata;
+    bool restore_metadata_set = false;
+    VSS_RESTORE_TARGET restore_target = VSS_RT_UNDEFINED;
+    struct DirectedTarget {
+        std::u16string source_path, source_filename, source_ranges;
+        std::u16string destination_path, destination_filename, destination_ranges;
+    };
+    std::vector<DirectedTarget> directed_targets;
 };
 
 // The components one writer has in one session (its part of the Backup
