@@ -324,7 +324,8 @@ try {
     }
     *pAsync = nullptr;
     std::shared_ptr<core::Operation> operation;
-    return hand_out(session_->gather_writer_metadata(operation), operation, pAsync);
+    const HRESULT started = session_->gather_writer_metadata(operation);
+    return hand_out(started, std::move(operation), pAsync);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -472,7 +473,8 @@ try {
     }
     *ppAsync = nullptr;
     std::shared_ptr<core::Operation> operation;
-    return hand_out(session_->prepare_for_backup(operation), operation, ppAsync);
+    const HRESULT started = session_->prepare_for_backup(operation);
+    return hand_out(started, std::move(operation), ppAsync);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -515,7 +517,8 @@ try {
     }
     *ppAsync = nullptr;
     std::shared_ptr<core::Operation> operation;
-    return hand_out(session_->do_snapshot_set(operation), operation, ppAsync);
+    const HRESULT started = session_->do_snapshot_set(operation);
+    return hand_out(started, std::move(operation), ppAsync);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -527,7 +530,8 @@ try {
     }
     *pAsync = nullptr;
     std::shared_ptr<core::Operation> operation;
-    return hand_out(session_->gather_writer_status(operation), operation, pAsync);
+    const HRESULT started = session_->gather_writer_status(operation);
+    return hand_out(started, std::move(operation), pAsync);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -603,7 +607,8 @@ try {
     }
     *ppAsync = nullptr;
     std::shared_ptr<core::Operation> operation;
-    return hand_out(session_->backup_complete(operation), operation, ppAsync);
+    const HRESULT started = session_->backup_complete(operation);
+    return hand_out(started, std::move(operation), ppAsync);
 }
 VSSAPI_CATCH_RETURN()
 
