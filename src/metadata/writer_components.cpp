@@ -63,7 +63,7 @@ try {
             return VSS_E_OBJECT_NOT_FOUND; // the SDK page: "the specified component was not found"
         }
     }
-    // Components are only ever appended, so the index stays valid.
+    // The Component rechecks its index on every call.
     *ppComponent = new Component(store_, iComponent, access_);
     return S_OK;
 }

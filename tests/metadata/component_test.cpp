@@ -559,7 +559,7 @@ TEST_CASE("C-2.7 SetFailure round trip keeps non-ASCII text and characters outsi
     SysFreeString(text);
 }
 
-TEST_CASE("C-2.2 SetFailure copies the message: the caller's buffer may be freed right after the call")
+TEST_CASE("C-2.7 with C-2.2: SetFailure copies the message, so the caller's buffer may be freed right after the call")
 {
     auto store = make_store();
     Ref<IVssComponentEx2> writer(open_component(store, writer_in(Event::PostSnapshot)));
@@ -631,7 +631,7 @@ TEST_CASE("C-2.7 SetFailure rejects other codes, a reserved value and an overlon
     }
 }
 
-TEST_CASE("C-2.2 a SetFailure message of exactly 32,767 units is kept whole")
+TEST_CASE("C-2.7 with C-2.2: a SetFailure message of exactly 32,767 units is kept whole")
 {
     const std::u16string longest(vssapi::metadata::kMaxFailureMessage, u'\u00e9');
     auto store = make_store();
@@ -640,7 +640,7 @@ TEST_CASE("C-2.2 a SetFailure message of exactly 32,767 units is kept whole")
     CHECK(read_failure(writer.get()).message == longest);
 }
 
-TEST_CASE("C-2.2 a NULL or empty SetFailure message reads back as a NULL BSTR")
+TEST_CASE("C-2.7 with C-2.2: a NULL or empty SetFailure message reads back as a NULL BSTR")
 {
     for (const char16_t *message : {static_cast<const char16_t *>(nullptr), u""}) {
         auto store = make_store();
@@ -674,7 +674,7 @@ TEST_CASE("C-2.7 the last accepted SetFailure call wins, S_OK included")
     CHECK(read_failure(other.get()).hr == S_OK);
 }
 
-TEST_CASE("C-1.2 a component answers IVssComponent, Ex and Ex2 with one identity")
+TEST_CASE("a component answers IVssComponent, Ex and Ex2 with one identity; other IIDs get E_NOINTERFACE")
 {
     auto store = make_store();
     Ref<IVssComponentEx2> ex2(open_component(store, requester()));
