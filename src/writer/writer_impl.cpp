@@ -211,7 +211,7 @@ VSS_ID *STDMETHODCALLTYPE WriterImpl::GetCurrentSnapshotSetId(VSS_ID *result) co
 LONG STDMETHODCALLTYPE WriterImpl::GetContext() const noexcept
 {
     const core::SessionView *view = current_view();
-    return view != nullptr ? view->context : VSS_CTX_BACKUP;
+    return view != nullptr ? view->context : static_cast<LONG>(VSS_CTX_BACKUP);
 }
 
 VSS_APPLICATION_LEVEL STDMETHODCALLTYPE WriterImpl::GetCurrentLevel() const noexcept
