@@ -226,8 +226,12 @@ try {
     if (target_ == nullptr) {
         return VSS_E_BAD_STATE;
     }
-    if (method <= VSS_RME_UNDEFINED || method > VSS_RME_RESTORE_STOP_START || writerRestore < VSS_WRE_UNDEFINED ||
-        writerRestore > VSS_WRE_ALWAYS || (names_a_service(method) && com::wide_view(wszService).empty())) {
+    // Compared as integers: a C caller may pass any value.
+    const int method_value = static_cast<int>(method);
+    const int writer_restore_value = static_cast<int>(writerRestore);
+    if (method_value <= VSS_RME_UNDEFINED || method_value > VSS_RME_RESTORE_STOP_START ||
+        writer_restore_value < VSS_WRE_UNDEFINED || writer_restore_value > VSS_WRE_ALWAYS ||
+        (names_a_service(method) && com::wide_view(wszService).empty())) {
         return E_INVALIDARG;
     }
     std::u16string service = copy_wide(wszService);

@@ -38,6 +38,7 @@ public:
     explicit Ref(Interface *owned) : p_(owned) {}
     Ref(const Ref &) = delete;
     Ref &operator=(const Ref &) = delete;
+    Ref(Ref &&other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
     ~Ref() { reset(); }
 
     Interface **out()
