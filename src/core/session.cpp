@@ -932,9 +932,11 @@ HRESULT Session::abort_backup()
     bool under_way = false;
     {
         const std::lock_guard<std::mutex> hold(lock_);
-        under_way = set_started_ || phase_ == Phase::BackupPrepared || phase_ == Phase::SnapshotCreated ||
-                    phase_ == Phase::SnapshotFailed;
-        if (!under_way || phase_ == Phase::Aborted) {
+        // Under way: from StartSnapshotSet or PrepareForBackup until BackupComplete.
+        under_way = phase_ != Phase::Completed && phase_ != Phase::Aborted &&
+                    (set_started_ || phase_ == Phase::BackupPrepared || phase_ == Phase::SnapshotCreated ||
+                     phase_ == Phase::SnapshotFailed);
+        if (!under_way) {
             return S_OK; // nothing under way: the SDK ignores the call
         }
     }
