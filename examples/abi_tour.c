@@ -1,5 +1,5 @@
 /*
- * abi_tour: the foundation's main job. A plain C program that uses the library
+ * abi_tour: a plain C program that uses the library
  * only through abi/: it creates a requester object with the SDK's
  * CreateVssBackupComponents, walks its interfaces through the C vtables
  * (the same slots a Windows program uses), and prints what the library said.
