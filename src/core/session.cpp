@@ -756,7 +756,8 @@ HRESULT Session::set_backup_succeeded(const ComponentKey &key, bool succeeded)
         return VSS_E_BAD_STATE; // between DoSnapshotSet and BackupComplete
     }
     SelectedComponent *component = nullptr;
-    return change_component(find_store(key, component), component,
+    auto *store = find_store(key, component); // sets `component`: call it first
+    return change_component(store, component,
                             [&](SelectedComponent &selected) { selected.backup_succeeded = succeeded; });
 }
 
@@ -767,7 +768,8 @@ HRESULT Session::set_backup_options(const ComponentKey &key, std::u16string opti
         return VSS_E_BAD_STATE; // before PrepareForBackup, so writers read them
     }
     SelectedComponent *component = nullptr;
-    return change_component(find_store(key, component), component,
+    auto *store = find_store(key, component); // sets `component`: call it first
+    return change_component(store, component,
                             [&](SelectedComponent &selected) { selected.backup_options = std::move(options); });
 }
 
@@ -778,7 +780,8 @@ HRESULT Session::set_previous_backup_stamp(const ComponentKey &key, std::u16stri
         return VSS_E_BAD_STATE;
     }
     SelectedComponent *component = nullptr;
-    return change_component(find_store(key, component), component,
+    auto *store = find_store(key, component); // sets `component`: call it first
+    return change_component(store, component,
                             [&](SelectedComponent &selected) { selected.previous_backup_stamp = std::move(stamp); });
 }
 

@@ -424,3 +424,67 @@ TEST_CASE("C-3.9 GetWriterStatusEx: required and optional pointers, index rules,
     SysFreeString(name);
     SysFreeString(message);
 }
+
+TEST_CASE("C-3.1 the components carry options, stamps and results between requester and writer")
+{
+    Isolated isolated;
+    TestWriter writer{u"Writer", test_guid(1)};
+    writer.on_identify([](TestWriter &, IVssCreateWriterMetadataEx *metadata) {
+        return metadata->AddComponent(VSS_CT_FILEGROUP, W(u"Data"), W(u"Files"), nullptr, nullptr, 0, false, true,
+                                      true) == S_OK;
+    });
+    std::u16string options_seen, previous_stamp_seen;
+    bool succeeded_seen = false;
+    auto read = [](IVssComponent *component, HRESULT (STDMETHODCALLTYPE IVssComponent::*getter)(BSTR *)) {
+        BSTR value = nullptr;
+        (component->*getter)(&value);
+        std::u16string text(reinterpret_cast<const char16_t *>(value), SysStringLen(value));
+        SysFreeString(value);
+        return text;
+    };
+    writer.on(On::PrepareBackup, [&](TestWriter &, IVssWriterComponents *components) {
+        IVssComponent *component = nullptr;
+        REQUIRE(components->GetComponent(0, &component) == S_OK);
+        options_seen = read(component, &IVssComponent::GetBackupOptions);
+        previous_stamp_seen = read(component, &IVssComponent::GetPreviousBackupStamp);
+        component->Release();
+        return true;
+    });
+    writer.on(On::PostSnapshot, [&](TestWriter &, IVssWriterComponents *components) {
+        IVssComponent *component = nullptr;
+        REQUIRE(components->GetComponent(0, &component) == S_OK);
+        CHECK(component->SetBackupStamp(W(u"stamp-2026-11-25")) == S_OK);
+        component->Release();
+        return true;
+    });
+    writer.on(On::BackupComplete, [&](TestWriter &, IVssWriterComponents *components) {
+        IVssComponent *component = nullptr;
+        REQUIRE(components->GetComponent(0, &component) == S_OK);
+        component->GetBackupSucceeded(&succeeded_seen);
+        component->Release();
+        return true;
+    });
+    Requester requester;
+    requester.gather();
+    requester.select_all_components();
+    const GUID klass = test_guid(1);
+    CHECK(requester->SetBackupOptions(klass, VSS_CT_FILEGROUP, W(u"Data"), W(u"Files"), W(u"copy-only")) == S_OK);
+    CHECK(requester->SetPreviousBackupStamp(klass, VSS_CT_FILEGROUP, W(u"Data"), W(u"Files"), W(u"stamp-1")) == S_OK);
+    CHECK(requester->SetBackupOptions(klass, VSS_CT_FILEGROUP, W(u"Data"), W(u"Nope"), W(u"x")) == VSS_E_OBJECT_NOT_FOUND);
+    requester.prepare();
+    CHECK(options_seen == u"copy-only");
+    CHECK(previous_stamp_seen == u"stamp-1");
+    REQUIRE(requester.run(&IVssBackupComponents::DoSnapshotSet) == VSS_S_ASYNC_FINISHED);
+
+    const StatusRow row = requester.status_of(u"Writer");
+    CHECK(requester->SetBackupSucceeded(row.instance, klass, VSS_CT_FILEGROUP, W(u"Data"), W(u"Files"), true) == S_OK);
+    IVssWriterComponentsExt *components = nullptr;
+    REQUIRE(requester->GetWriterComponents(0, &components) == S_OK);
+    IVssComponent *component = nullptr;
+    REQUIRE(components->GetComponent(0, &component) == S_OK);
+    CHECK(read(component, &IVssComponent::GetBackupStamp) == u"stamp-2026-11-25");
+    component->Release();
+    components->Release();
+    REQUIRE(requester.run(&IVssBackupComponents::BackupComplete) == VSS_S_ASYNC_FINISHED);
+    CHECK(succeeded_seen);
+}
