@@ -94,7 +94,11 @@ public:
     const std::u16string &name() const { return name_; }
 
     // The protected getters, for handlers written as lambdas.
+    using CVssWriter::AreComponentsSelected;
+    using CVssWriter::GetBackupType;
     using CVssWriter::GetContext;
+    using CVssWriter::IsBootableSystemStateBackedUp;
+    using CVssWriter::IsPartialFileSupportEnabled;
     using CVssWriter::GetCurrentLevel;
     using CVssWriter::GetCurrentSnapshotSetId;
     using CVssWriter::GetCurrentVolumeArray;
