@@ -9,8 +9,12 @@
  * <vswriter.h> fill it with trampolines to their virtual handlers; writers in
  * C or other languages fill it themselves.
  *
- * Included by <vswriter.h>; not meant to be included alone.
+ * <vswriter.h> includes this file; including it alone works too.
  */
+/* Before the guard: vswriter.h includes this file back once its interfaces
+ * are declared, and its CVssWriter classes need the table. */
+#include "../vswriter.h"
+
 #ifndef VSSAPI_WRITER_CALLBACKS_H
 #define VSSAPI_WRITER_CALLBACKS_H
 
