@@ -238,6 +238,7 @@ BackupComponents::~BackupComponents() = default;
 void BackupComponents::on_final_release() noexcept
 {
     session_->shutdown(); // OnBackupShutdown to the session's writers (C-3.1)
+    session_.reset();
 }
 
 HRESULT BackupComponents::hand_out(HRESULT started, std::shared_ptr<core::Operation> operation, IVssAsync **ppAsync)

@@ -94,7 +94,8 @@ private:
     // Wraps a started operation in an IVssAsync for the caller.
     HRESULT hand_out(HRESULT started, std::shared_ptr<core::Operation> operation, IVssAsync **ppAsync);
 
-    const std::unique_ptr<core::Session> session_;
+    // Reset at the last Release: a tombstone keeps no session, writer or coordinator alive.
+    std::unique_ptr<core::Session> session_;
 };
 
 } // namespace vssapi::requester

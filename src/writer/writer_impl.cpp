@@ -79,6 +79,10 @@ gsl::span<const com::InterfaceEntry> WriterImpl::interface_table() noexcept
 void WriterImpl::on_final_release() noexcept
 {
     Uninitialize();
+    // A tombstone keeps nothing alive (C-6.3 quarantine).
+    const std::lock_guard<std::mutex> hold(lock_);
+    writer_.reset();
+    coordinator_.reset();
 }
 
 std::shared_ptr<core::Writer> WriterImpl::core_writer() const
