@@ -45,6 +45,34 @@ void Dispatcher::post(const std::shared_ptr<Strand> &strand, std::function<void(
     }
 }
 
+void Dispatcher::post_all(std::vector<Posting> postings)
+{
+    std::vector<std::shared_ptr<Strand>> to_schedule;
+    to_schedule.reserve(postings.size());
+    for (auto &[strand, task] : postings) {
+        const std::lock_guard<std::mutex> hold(strand->lock_);
+        strand->tasks_.push_back(std::move(task));
+        if (!strand->scheduled_) {
+            strand->scheduled_ = true;
+            to_schedule.push_back(std::move(strand));
+        }
+    }
+    if (to_schedule.empty()) {
+        return;
+    }
+    {
+        const std::lock_guard<std::mutex> hold(lock_);
+        for (auto &strand : to_schedule) {
+            ready_.push_back(std::move(strand));
+        }
+    }
+    if (to_schedule.size() == 1) {
+        wake_.notify_one();
+    } else {
+        wake_.notify_all();
+    }
+}
+
 void Dispatcher::schedule(std::shared_ptr<Strand> strand)
 {
     {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace vssapi::core {
@@ -30,6 +31,11 @@ public:
 
     // Queues `task` on `strand`; tasks of one strand never overlap.
     void post(const std::shared_ptr<Strand> &strand, std::function<void()> task);
+
+    // The same for many tasks at once: one lock of the pool and one wake-up
+    // of the idle threads instead of one of each per task.
+    using Posting = std::pair<std::shared_ptr<Strand>, std::function<void()>>;
+    void post_all(std::vector<Posting> postings);
 
     // One more pool thread, to replace a thread held by a hung handler.
     void add_worker();

@@ -740,7 +740,9 @@ namespace {
 template <class Change>
 HRESULT change_component(std::shared_ptr<ComponentStore> *store, SelectedComponent *component, Change change)
 {
-    if (store == nullptr) {
+    // find_store sets both or neither; testing both also keeps GCC 12's
+    // -Warray-bounds quiet at -O3 (it cannot see that and warns on *component).
+    if (store == nullptr || component == nullptr) {
         return VSS_E_OBJECT_NOT_FOUND;
     }
     const std::lock_guard<std::mutex> hold((*store)->lock);

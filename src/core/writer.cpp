@@ -41,18 +41,20 @@ std::size_t CallBatch::run(Dispatcher &dispatcher, Duration timeout)
     const TimePoint deadline = clock_->now() + timeout;
     // The tasks keep the batch alive: an abandoned call may finish much later.
     auto self = shared_from_this();
-    for (const auto &pending : calls_) {
-        dispatcher.post(pending->writer->strand(), [self, pending] { pending->writer->run(self, pending); });
+    {
+        const std::lock_guard<std::mutex> hold(lock_);
+        unfinished_ = calls_.size();
     }
+    std::vector<Dispatcher::Posting> postings;
+    postings.reserve(calls_.size());
+    for (const auto &pending : calls_) {
+        postings.emplace_back(pending->writer->strand(), [self, pending] { pending->writer->run(self, pending); });
+    }
+    dispatcher.post_all(std::move(postings));
+    // Woken once, by the last call to finish (not by each: that made a batch
+    // of N calls cost N wake-ups and N scans of N calls).
     std::unique_lock<std::mutex> hold(lock_);
-    clock_->wait_until(hold, done_, deadline, [this] {
-        for (const auto &pending : calls_) {
-            if (!pending->finished) {
-                return false;
-            }
-        }
-        return true;
-    });
+    clock_->wait_until(hold, done_, deadline, [this] { return unfinished_ == 0; });
     std::size_t stuck = 0;
     for (const auto &pending : calls_) {
         if (!pending->finished) {
@@ -101,13 +103,17 @@ void Writer::run(const std::shared_ptr<CallBatch> &batch, const std::shared_ptr<
         --running_;
         idle_.notify_all();
     }
+    bool last = false;
     {
         const std::lock_guard<std::mutex> hold(batch->lock());
         pending->finished = true;
         pending->result = result;
         pending->end_time = clock_->now();
+        last = batch->count_finished();
     }
-    batch->notify();
+    if (last) {
+        batch->notify();
+    }
 }
 
 HRESULT Writer::report_failure(HRESULT hr_writer, HRESULT hr_application, const char16_t *message,

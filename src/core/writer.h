@@ -96,6 +96,8 @@ public:
 
     // Used by the pool thread and by SetWriterFailureEx.
     std::mutex &lock() { return lock_; }
+    // Counts one call as finished, with lock() held; true for the batch's last.
+    bool count_finished() { return unfinished_ != 0 && --unfinished_ == 0; }
     void notify() { done_.notify_all(); }
 
 private:
@@ -103,6 +105,7 @@ private:
     std::mutex lock_;
     std::condition_variable done_;
     std::vector<std::shared_ptr<PendingCall>> calls_;
+    std::size_t unfinished_ = 0; // calls not yet finished; the waiter wakes when it reaches 0
 };
 
 class Writer : public std::enable_shared_from_this<Writer> {
