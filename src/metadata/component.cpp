@@ -112,17 +112,22 @@ HRESULT Component::with_component(Fn &&fn)
     return fn(store_->components[index_]);
 }
 
+HRESULT Component::read_string(std::u16string SelectedComponent::*field, BSTR *out)
+{
+    if (out == nullptr) {
+        return E_INVALIDARG;
+    }
+    *out = nullptr;
+    return with_component([&](SelectedComponent &c) { return optional_string(c.*field, out); });
+}
+
 // ---------------------------------------------------------------------------
 // Identity and backup state
 
 HRESULT STDMETHODCALLTYPE Component::GetLogicalPath(BSTR *pbstrPath) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrPath == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrPath = nullptr;
-    return with_component([&](SelectedComponent &c) { return optional_string(c.logical_path, pbstrPath); });
+    return read_string(&SelectedComponent::logical_path, pbstrPath);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -245,35 +250,21 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetBackupStamp(BSTR *pbstrBackupStamp) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrBackupStamp == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrBackupStamp = nullptr;
-    return with_component([&](SelectedComponent &c) { return optional_string(c.backup_stamp, pbstrBackupStamp); });
+    return read_string(&SelectedComponent::backup_stamp, pbstrBackupStamp);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetPreviousBackupStamp(BSTR *pbstrBackupStamp) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrBackupStamp == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrBackupStamp = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        return optional_string(c.previous_backup_stamp, pbstrBackupStamp);
-    });
+    return read_string(&SelectedComponent::previous_backup_stamp, pbstrBackupStamp);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetBackupOptions(BSTR *pbstrBackupOptions) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrBackupOptions == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrBackupOptions = nullptr;
-    return with_component([&](SelectedComponent &c) { return optional_string(c.backup_options, pbstrBackupOptions); });
+    return read_string(&SelectedComponent::backup_options, pbstrBackupOptions);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -621,13 +612,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetPreRestoreFailureMsg(BSTR *pbstrPreRestoreFailureMsg) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrPreRestoreFailureMsg == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrPreRestoreFailureMsg = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        return optional_string(c.pre_restore_failure_msg, pbstrPreRestoreFailureMsg);
-    });
+    return read_string(&SelectedComponent::pre_restore_failure_msg, pbstrPreRestoreFailureMsg);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -651,13 +636,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetPostRestoreFailureMsg(BSTR *pbstrPostRestoreFailureMsg) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrPostRestoreFailureMsg == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrPostRestoreFailureMsg = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        return optional_string(c.post_restore_failure_msg, pbstrPostRestoreFailureMsg);
-    });
+    return read_string(&SelectedComponent::post_restore_failure_msg, pbstrPostRestoreFailureMsg);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -748,26 +727,14 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetPrepareForBackupFailureMsg(BSTR *pbstrFailureMsg) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrFailureMsg == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrFailureMsg = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        return optional_string(c.prepare_for_backup_failure_msg, pbstrFailureMsg);
-    });
+    return read_string(&SelectedComponent::prepare_for_backup_failure_msg, pbstrFailureMsg);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetPostSnapshotFailureMsg(BSTR *pbstrFailureMsg) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrFailureMsg == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrFailureMsg = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        return optional_string(c.post_snapshot_failure_msg, pbstrFailureMsg);
-    });
+    return read_string(&SelectedComponent::post_snapshot_failure_msg, pbstrFailureMsg);
 }
 VSSAPI_CATCH_RETURN()
 

@@ -84,6 +84,8 @@ private:
     // in the store gives VSS_E_OBJECT_NOT_FOUND.
     template <class Fn>
     HRESULT with_component(Fn &&fn);
+    // A string getter: NULL out -> E_INVALIDARG; unset -> S_FALSE and a NULL BSTR.
+    HRESULT read_string(std::u16string core::SelectedComponent::*field, BSTR *out);
 
     std::shared_ptr<core::ComponentStore> store_;
     std::size_t index_;
