@@ -1,0 +1,31 @@
+// What an HRESULT means to a person, and whether it is worth retrying
+// (contract C-7.1). Used by the flat C API and, later, vssctl and the retry helper.
+#pragma once
+
+#include <vssapi/platform.h>
+
+#include <span>
+
+namespace vssapi::core {
+
+struct HresultText {
+    HRESULT value;
+    const char *name;    // "VSS_E_WRITERERROR_RETRYABLE"
+    const char *meaning; // one line
+};
+
+// Every VSS HRESULT and the generic COM codes VSS documents.
+std::span<const HresultText> hresult_table() noexcept;
+
+// The row of `hr`, or null when it is not a known code.
+const HresultText *find_hresult(HRESULT hr) noexcept;
+
+enum class RetryClass {
+    No,         // do not retry
+    AfterWait,  // the long wait, a fresh requester (C-7.1 writer and commit codes)
+    ShortBackOff, // VSS_E_SNAPSHOT_SET_IN_PROGRESS
+};
+
+RetryClass retry_class(HRESULT hr) noexcept;
+
+} // namespace vssapi::core
