@@ -42,6 +42,13 @@ public:
     ~Bstr() { SysFreeString(value_); }
 
     BSTR get() const noexcept { return value_; }
+    // For an [out] BSTR* argument: frees what is held, then lends the slot.
+    BSTR *put() noexcept
+    {
+        SysFreeString(value_);
+        value_ = nullptr;
+        return &value_;
+    }
     BSTR release() noexcept { return std::exchange(value_, nullptr); }
     std::u16string_view view() const noexcept { return bstr_view(value_); }
 

@@ -231,7 +231,12 @@ core::ComponentKey component_key(const VSS_ID &writer_id, VSS_COMPONENT_TYPE typ
 
 } // namespace
 
-BackupComponents::BackupComponents() : session_(std::make_unique<core::Session>(core::Coordinator::current())) {}
+BackupComponents::BackupComponents() : BackupComponents(core::Coordinator::current()) {}
+
+BackupComponents::BackupComponents(std::shared_ptr<core::Coordinator> coordinator)
+    : session_(std::make_unique<core::Session>(std::move(coordinator)))
+{
+}
 
 BackupComponents::~BackupComponents() = default;
 

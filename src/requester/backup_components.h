@@ -17,7 +17,8 @@ namespace vssapi::requester {
 class BackupComponents final
     : public com::ComObject<BackupComponents, IVssBackupComponentsEx4> {
 public:
-    BackupComponents();
+    BackupComponents(); // on the current coordinator
+    explicit BackupComponents(std::shared_ptr<core::Coordinator> coordinator);
     ~BackupComponents() override;
 
     static gsl::span<const com::InterfaceEntry> interface_table() noexcept;

@@ -85,6 +85,12 @@ void WriterImpl::on_final_release() noexcept
     coordinator_.reset();
 }
 
+void WriterImpl::bind(std::shared_ptr<core::Coordinator> coordinator)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    coordinator_ = std::move(coordinator);
+}
+
 std::shared_ptr<core::Writer> WriterImpl::core_writer() const
 {
     const std::lock_guard<std::mutex> hold(lock_);
@@ -119,7 +125,9 @@ try {
     if (writer_) {
         return VSS_E_BAD_STATE; // initialized once (the SDK wrapper says E_FAIL before we get here)
     }
-    coordinator_ = core::Coordinator::current();
+    if (!coordinator_) {
+        coordinator_ = core::Coordinator::current();
+    }
     writer_ = coordinator_->make_writer(std::move(identity), this);
     return S_OK;
 }

@@ -53,6 +53,9 @@ public:
     HRESULT STDMETHODCALLTYPE GetSessionId(VSS_ID *idSession) noexcept override;
     bool STDMETHODCALLTYPE IsWriterShuttingDown() noexcept override;
 
+    // Chooses the coordinator Initialize registers with (default: the current one).
+    void bind(std::shared_ptr<core::Coordinator> coordinator);
+
     // For tests: the core writer behind this object (null before Initialize).
     std::shared_ptr<core::Writer> core_writer() const;
 

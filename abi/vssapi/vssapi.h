@@ -1,0 +1,308 @@
+/*
+ * vssapi/vssapi.h - the flat C API, made for FFI (Python, Rust, Node, Go, C#).
+ *
+ * The same objects as the COM interfaces of <vsbackup.h> and <vswriter.h>,
+ * without their traps for other languages:
+ *   - strings are UTF-8 `const char *` (invalid UTF-16 becomes U+FFFD);
+ *   - GUIDs travel by pointer, never by value;
+ *   - booleans are int32_t (0 false, anything else true);
+ *   - structs that may grow start with a `size` field the caller sets;
+ *   - memory the library allocates is freed with vss_free (or the typed
+ *     *_clear / *_release functions named next to it);
+ *   - every function returns an HRESULT (vss_hresult); on failure a readable
+ *     message for this thread is left in vss_last_error_message().
+ * Each handle is the same reference-counted object the COM layer uses.
+ *
+ * Include it alone: it needs nothing but <stdint.h>.
+ */
+#ifndef VSSAPI_FLAT_H
+#define VSSAPI_FLAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+
+/* The ABI version of this header; vss_abi_version() returns the library's. */
+#define VSSAPI_ABI_VERSION 1
+
+#if defined(_WIN32) && !defined(_WIN64)
+#define VSS_CALL __stdcall
+#else
+#define VSS_CALL
+#endif
+
+VSSAPI_BEGIN_DECLS
+
+typedef int32_t vss_hresult;
+
+/* The layout of a Windows GUID (16 bytes, Data1 little-endian on every platform here). */
+typedef struct vss_guid {
+    uint32_t data1;
+    uint16_t data2;
+    uint16_t data3;
+    uint8_t data4[8];
+} vss_guid;
+
+typedef struct vss_coordinator vss_coordinator; /* the embedded VSS service */
+typedef struct vss_requester vss_requester;     /* one IVssBackupComponents session */
+typedef struct vss_writer vss_writer;           /* one writer instance */
+typedef struct vss_async vss_async;             /* one IVssAsync */
+typedef struct vss_metadata vss_metadata;       /* IVssCreateWriterMetadataEx, in on_identify */
+typedef struct vss_components vss_components;   /* IVssWriterComponents, in component handlers */
+
+/* ---- library --------------------------------------------------------- */
+
+VSSAPI_EXPORT const char *VSS_CALL vss_version(void) VSSAPI_NOTHROW;          /* "0.1.0" */
+VSSAPI_EXPORT int32_t VSS_CALL vss_abi_version(void) VSSAPI_NOTHROW;          /* VSSAPI_ABI_VERSION */
+VSSAPI_EXPORT const char *VSS_CALL vss_last_error_message(void) VSSAPI_NOTHROW; /* this thread's; "" if none */
+VSSAPI_EXPORT void VSS_CALL vss_free(void *memory) VSSAPI_NOTHROW;
+
+/* HRESULT helpers (contract C-7): the symbolic name ("VSS_E_WRITERERROR_RETRYABLE", or
+ * "0x80004005" style when unknown), a one-line meaning, and the retry class. */
+VSSAPI_EXPORT const char *VSS_CALL vss_hresult_name(vss_hresult hr) VSSAPI_NOTHROW;
+VSSAPI_EXPORT const char *VSS_CALL vss_hresult_meaning(vss_hresult hr) VSSAPI_NOTHROW;
+VSSAPI_EXPORT const char *VSS_CALL vss_writer_state_name(int32_t state) VSSAPI_NOTHROW;
+/* 1: retry after the long wait (writer and commit codes of C-7.1); 2: retry on the short
+ * back-off (VSS_E_SNAPSHOT_SET_IN_PROGRESS); 0: do not retry. */
+VSSAPI_EXPORT int32_t VSS_CALL vss_is_retryable(vss_hresult hr) VSSAPI_NOTHROW;
+
+/* ---- coordinator ----------------------------------------------------- */
+
+typedef struct vss_coordinator_options {
+    uint32_t size;              /* sizeof(vss_coordinator_options) */
+    uint32_t workers;           /* handler threads; 0: two per core, at least 4 */
+    uint32_t event_timeout_ms;  /* 0: 600,000 (C-4.4) */
+    uint32_t commit_window_ms;  /* 0: 10,000 (C-5.2) */
+    uint32_t session_limit;     /* 0: 64 (C-4.7) */
+    int32_t virtual_clock;      /* nonzero: time moves only with vss_coordinator_advance_clock */
+} vss_coordinator_options;
+
+/* The process's default coordinator (one more reference). */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_default(vss_coordinator **out) VSSAPI_NOTHROW;
+/* A new, isolated coordinator; options may be NULL for the defaults. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_create(const vss_coordinator_options *options,
+                                                          vss_coordinator **out) VSSAPI_NOTHROW;
+/* Moves a virtual clock on; VSS_E_BAD_STATE for a real one. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_advance_clock(vss_coordinator *coordinator,
+                                                                 uint64_t milliseconds) VSSAPI_NOTHROW;
+VSSAPI_EXPORT void VSS_CALL vss_coordinator_release(vss_coordinator *coordinator) VSSAPI_NOTHROW;
+
+/* ---- writer ---------------------------------------------------------- */
+
+typedef struct vss_writer_info {
+    uint32_t size;             /* sizeof(vss_writer_info) */
+    const vss_guid *class_id;  /* required */
+    const char *name;          /* required, UTF-8 */
+    const char *instance_name; /* may be NULL */
+    int32_t usage;             /* VSS_USAGE_TYPE */
+    int32_t source;            /* VSS_SOURCE_TYPE */
+    int32_t level;             /* VSS_APPLICATION_LEVEL; 0: front end */
+    uint32_t freeze_timeout_ms; /* 0: 60,000 */
+    uint32_t version_major;
+    uint32_t version_minor;
+} vss_writer_info;
+
+/* What a handler returns: 1 true, 0 false (a veto), negative: it failed unexpectedly. */
+typedef int32_t(VSS_CALL *vss_handler)(void *user, vss_writer *writer);
+typedef int32_t(VSS_CALL *vss_components_handler)(void *user, vss_writer *writer, vss_components *components);
+
+/* NULL handlers return true. components may be NULL (requester not in component mode). */
+typedef struct vss_writer_callbacks {
+    uint32_t size; /* sizeof(vss_writer_callbacks) */
+    int32_t(VSS_CALL *on_identify)(void *user, vss_writer *writer, vss_metadata *metadata);
+    vss_components_handler on_prepare_backup;
+    vss_handler on_prepare_snapshot;
+    vss_handler on_freeze;
+    vss_handler on_thaw;
+    vss_handler on_abort;
+    vss_components_handler on_post_snapshot;
+    vss_components_handler on_backup_complete;
+    int32_t(VSS_CALL *on_backup_shutdown)(void *user, vss_writer *writer, const vss_guid *snapshot_set_id);
+    vss_components_handler on_pre_restore;
+    vss_components_handler on_post_restore;
+} vss_writer_callbacks;
+
+/* coordinator NULL: the default one. The callbacks are copied; user is passed back. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_create(vss_coordinator *coordinator, const vss_writer_info *info,
+                                                     const vss_writer_callbacks *callbacks, void *user,
+                                                     vss_writer **out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_subscribe(vss_writer *writer) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_unsubscribe(vss_writer *writer) VSSAPI_NOTHROW;
+/* Stops the writer (no handler runs after it returns) and drops the reference. */
+VSSAPI_EXPORT void VSS_CALL vss_writer_release(vss_writer *writer) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_instance_id(vss_writer *writer, vss_guid *out) VSSAPI_NOTHROW;
+
+/* Inside a handler, on its thread (C-2.3). message may be NULL. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_set_failure_ex(vss_writer *writer, vss_hresult hr_writer,
+                                                             vss_hresult hr_application,
+                                                             const char *message) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_set_failure(vss_writer *writer, vss_hresult hr_writer) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_session_id(vss_writer *writer, vss_guid *out) VSSAPI_NOTHROW;
+
+/* In on_identify: declare components and files (IVssCreateWriterMetadata). */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_metadata_add_component(vss_metadata *metadata, int32_t type,
+                                                              const char *logical_path, const char *name,
+                                                              const char *caption,
+                                                              int32_t selectable) VSSAPI_NOTHROW;
+/* kind: 0 file group files, 1 database files, 2 database log files. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_metadata_add_files(vss_metadata *metadata, int32_t kind,
+                                                          const char *logical_path, const char *component_name,
+                                                          const char *path, const char *filespec,
+                                                          int32_t recursive) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_metadata_add_include_files(vss_metadata *metadata, const char *path,
+                                                                  const char *filespec,
+                                                                  int32_t recursive) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_metadata_add_exclude_files(vss_metadata *metadata, const char *path,
+                                                                  const char *filespec,
+                                                                  int32_t recursive) VSSAPI_NOTHROW;
+
+/* In component handlers: the session's components of this writer. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_components_count(vss_components *components, uint32_t *count) VSSAPI_NOTHROW;
+/* *logical_path and *name are allocated (vss_free); either pointer may be NULL. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_components_get(vss_components *components, uint32_t index,
+                                                      char **logical_path, char **name) VSSAPI_NOTHROW;
+/* IVssComponentEx2::SetFailure on one component (C-2.7). */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_components_set_failure(vss_components *components, uint32_t index,
+                                                              vss_hresult hr, vss_hresult hr_application,
+                                                              const char *message) VSSAPI_NOTHROW;
+
+/* ---- requester ------------------------------------------------------- */
+
+/* The asynchronous steps of a backup. */
+typedef enum vss_step {
+    VSS_STEP_GATHER_WRITER_METADATA = 0,
+    VSS_STEP_PREPARE_FOR_BACKUP = 1,
+    VSS_STEP_DO_SNAPSHOT_SET = 2,
+    VSS_STEP_BACKUP_COMPLETE = 3,
+    VSS_STEP_GATHER_WRITER_STATUS = 4
+} vss_step;
+
+/* coordinator NULL: the default one. Release sends OnBackupShutdown. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_create(vss_coordinator *coordinator,
+                                                        vss_requester **out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT void VSS_CALL vss_requester_release(vss_requester *requester) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_session_id(vss_requester *requester, vss_guid *out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_initialize_for_backup(vss_requester *requester) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_set_context(vss_requester *requester, int32_t context) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_set_backup_state(vss_requester *requester,
+                                                                  int32_t select_components,
+                                                                  int32_t bootable_system_state,
+                                                                  int32_t backup_type,
+                                                                  int32_t partial_file_support) VSSAPI_NOTHROW;
+
+/* Blocking: runs the step and returns its result (S_OK when it finished, else its failure). */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_run(vss_requester *requester, vss_step step) VSSAPI_NOTHROW;
+/* Non-blocking: the same step as an async handle. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_start(vss_requester *requester, vss_step step,
+                                                       vss_async **out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_async_wait(vss_async *async, uint32_t milliseconds) VSSAPI_NOTHROW;
+/* *status: VSS_S_ASYNC_PENDING, VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_CANCELLED or the failure. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_async_status(vss_async *async, vss_hresult *status) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_async_cancel(vss_async *async) VSSAPI_NOTHROW;
+VSSAPI_EXPORT void VSS_CALL vss_async_release(vss_async *async) VSSAPI_NOTHROW;
+
+/* Writer metadata, after GatherWriterMetadata. */
+typedef struct vss_writer_identity {
+    uint32_t size; /* sizeof(vss_writer_identity), set by the caller */
+    vss_guid instance_id;
+    vss_guid class_id;
+    char *name;          /* allocated; vss_writer_identity_clear frees */
+    char *instance_name; /* allocated or NULL */
+    int32_t usage;
+    int32_t source;
+    uint32_t component_count;
+} vss_writer_identity;
+
+typedef struct vss_component_info {
+    uint32_t size; /* sizeof(vss_component_info), set by the caller */
+    int32_t type;  /* VSS_COMPONENT_TYPE */
+    char *logical_path; /* allocated or NULL */
+    char *name;         /* allocated */
+    char *caption;      /* allocated or NULL */
+    int32_t selectable;
+    uint32_t file_count;
+    uint32_t database_count;
+    uint32_t log_count;
+} vss_component_info;
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_writer_count(vss_requester *requester, uint32_t *count) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_writer_identity(vss_requester *requester, uint32_t index,
+                                                                 vss_writer_identity *out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT void VSS_CALL vss_writer_identity_clear(vss_writer_identity *identity) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_writer_component(vss_requester *requester, uint32_t writer_index,
+                                                                  uint32_t component_index,
+                                                                  vss_component_info *out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT void VSS_CALL vss_component_info_clear(vss_component_info *info) VSSAPI_NOTHROW;
+
+/* Component selection (AddComponent); logical_path may be NULL. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_add_component(vss_requester *requester,
+                                                               const vss_guid *instance_id,
+                                                               const vss_guid *class_id, int32_t type,
+                                                               const char *logical_path,
+                                                               const char *name) VSSAPI_NOTHROW;
+/* Adds every component every listed writer declared. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_add_all_components(vss_requester *requester) VSSAPI_NOTHROW;
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_start_snapshot_set(vss_requester *requester,
+                                                                    vss_guid *snapshot_set_id) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_add_to_snapshot_set(vss_requester *requester, const char *volume,
+                                                                     vss_guid *snapshot_id) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_abort(vss_requester *requester) VSSAPI_NOTHROW;
+
+/* Writer status with the Ex fields, after GatherWriterStatus (C-3.9). */
+typedef struct vss_writer_status {
+    uint32_t size; /* sizeof(vss_writer_status), set by the caller */
+    vss_guid instance_id;
+    vss_guid class_id;
+    char *name;  /* allocated */
+    int32_t state; /* VSS_WRITER_STATE */
+    vss_hresult hr_failure_writer;
+    vss_hresult hr_application;
+    char *message; /* allocated, or NULL when the writer gave none */
+} vss_writer_status;
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_status_count(vss_requester *requester, uint32_t *count) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_status(vss_requester *requester, uint32_t index,
+                                                        vss_writer_status *out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT void VSS_CALL vss_writer_status_clear(vss_writer_status *status) VSSAPI_NOTHROW;
+
+/* Component failures (IVssComponentEx2::GetFailure) of the writers with selected components. */
+typedef struct vss_component_failure {
+    uint32_t size; /* sizeof(vss_component_failure), set by the caller */
+    vss_guid instance_id;
+    vss_guid class_id;
+    char *logical_path; /* allocated or NULL */
+    char *name;         /* allocated */
+    vss_hresult hr;     /* S_OK: the component did not fail */
+    vss_hresult hr_application;
+    char *message;      /* allocated or NULL */
+} vss_component_failure;
+
+/* Counts every selected component of every writer, in order. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_component_count(vss_requester *requester,
+                                                                 uint32_t *count) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_component_failure(vss_requester *requester, uint32_t index,
+                                                                   vss_component_failure *out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT void VSS_CALL vss_component_failure_clear(vss_component_failure *failure) VSSAPI_NOTHROW;
+
+typedef struct vss_snapshot_props {
+    uint32_t size; /* sizeof(vss_snapshot_props), set by the caller */
+    vss_guid snapshot_id;
+    vss_guid snapshot_set_id;
+    vss_guid provider_id;
+    int32_t snapshots_in_set;
+    char *original_volume; /* allocated */
+    char *device_name;     /* allocated */
+    int32_t attributes;
+    int64_t creation_time; /* FILETIME units */
+} vss_snapshot_props;
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_snapshot_props(vss_requester *requester,
+                                                                const vss_guid *snapshot_id,
+                                                                vss_snapshot_props *out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT void VSS_CALL vss_snapshot_props_clear(vss_snapshot_props *props) VSSAPI_NOTHROW;
+
+VSSAPI_END_DECLS
+
+#endif /* VSSAPI_FLAT_H */
