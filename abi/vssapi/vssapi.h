@@ -55,7 +55,8 @@ typedef struct vss_components vss_components;   /* IVssWriterComponents, in comp
 
 VSSAPI_EXPORT const char *VSS_CALL vss_version(void) VSSAPI_NOTHROW;          /* "0.1.0" */
 VSSAPI_EXPORT int32_t VSS_CALL vss_abi_version(void) VSSAPI_NOTHROW;          /* VSSAPI_ABI_VERSION */
-VSSAPI_EXPORT const char *VSS_CALL vss_last_error_message(void) VSSAPI_NOTHROW; /* this thread's; "" if none */
+/* This thread's message about its last failed call ("" if none); valid until its next failed call. */
+VSSAPI_EXPORT const char *VSS_CALL vss_last_error_message(void) VSSAPI_NOTHROW;
 VSSAPI_EXPORT void VSS_CALL vss_free(void *memory) VSSAPI_NOTHROW;
 
 /* HRESULT helpers (contract C-7): the symbolic name ("VSS_E_WRITERERROR_RETRYABLE", or
