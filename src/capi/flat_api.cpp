@@ -206,6 +206,23 @@ bool sized(const T *value)
     return value != nullptr && value->size >= sizeof(T);
 }
 
+// Starts `step`; failures are reported under `function`'s name.
+HRESULT start_step(const char *function, vss_requester *requester, vss_step step, vss_async **out)
+{
+    if (requester == nullptr) {
+        return fail(function, E_INVALIDARG, "requester is NULL");
+    }
+    const StepMethod method = step_method(step);
+    if (out == nullptr || method == nullptr) {
+        return fail(function, E_INVALIDARG, "out is NULL or step is unknown");
+    }
+    *out = nullptr;
+    IVssAsync *async = nullptr;
+    const HRESULT hr = (requester_of(requester)->*method)(&async);
+    *out = reinterpret_cast<vss_async *>(async);
+    return check(function, hr);
+}
+
 } // namespace
 
 extern "C" {
@@ -661,23 +678,14 @@ FLAT_CATCH("vss_requester_set_backup_state")
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_start(vss_requester *requester, vss_step step,
                                                        vss_async **out) noexcept
 try {
-    REQUIRE_REQUESTER("vss_requester_start")
-    const StepMethod method = step_method(step);
-    if (out == nullptr || method == nullptr) {
-        return fail("vss_requester_start", E_INVALIDARG, "out is NULL or step is unknown");
-    }
-    *out = nullptr;
-    IVssAsync *async = nullptr;
-    const HRESULT hr = (requester_of(requester)->*method)(&async);
-    *out = reinterpret_cast<vss_async *>(async);
-    return check("vss_requester_start", hr);
+    return start_step("vss_requester_start", requester, step, out);
 }
 FLAT_CATCH("vss_requester_start")
 
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_run(vss_requester *requester, vss_step step) noexcept
 try {
     vss_async *async = nullptr;
-    const HRESULT started = vss_requester_start(requester, step, &async);
+    const HRESULT started = start_step("vss_requester_run", requester, step, &async);
     if (FAILED(started)) {
         return started; // the message is already there
     }

@@ -190,7 +190,7 @@ TEST_CASE("flat API: bad arguments give a clean HRESULT and a message, never a c
     CHECK(vss_requester_status(requester, 0, &status) == E_INVALIDARG);
     CHECK(vss_requester_run(requester, static_cast<vss_step>(99)) == E_INVALIDARG);
     CHECK(vss_requester_run(requester, VSS_STEP_DO_SNAPSHOT_SET) == VSS_E_BAD_STATE);
-    CHECK(std::string(vss_last_error_message()) == std::string("vss_requester_start: VSS_E_BAD_STATE (") +
+    CHECK(std::string(vss_last_error_message()) == std::string("vss_requester_run: VSS_E_BAD_STATE (") +
                                                        vss_hresult_meaning(VSS_E_BAD_STATE) + ")");
     vss_writer_info info{};
     info.size = sizeof info; // no class id, no name
