@@ -29,7 +29,8 @@ class HResult(int):
         return failed(self)
 
     def __repr__(self):
-        return f"HResult(0x{int(self):08X} {self.name})"
+        name = self.name
+        return f"HResult(0x{int(self):08X})" if name.startswith("0x") else f"HResult(0x{int(self):08X} {name})"
 
     __str__ = int.__repr__
 
