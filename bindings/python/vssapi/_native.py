@@ -276,15 +276,20 @@ def take_text(pointer):
 def utf8(value, what="string"):
     """A str as UTF-8 for the library; None stays NULL.
 
-    Lone surrogates pass through (surrogatepass) so that the library, not
-    Python, replaces them with U+FFFD, as contract C-6.2 says.
+    A str holding surrogates is read as UTF-16 would be, as contract C-6.2 asks
+    of the library: a high and low surrogate pair is the character it encodes,
+    a lone surrogate becomes U+FFFD.
     """
     if value is None:
         return None
     if isinstance(value, bytes):
         data = value
     elif isinstance(value, str):
-        data = value.encode("utf-8", errors="surrogatepass")
+        try:
+            data = value.encode("utf-8")
+        except UnicodeEncodeError:
+            utf16 = value.encode("utf-16-le", errors="surrogatepass")
+            data = utf16.decode("utf-16-le", errors="replace").encode("utf-8")
     else:
         raise TypeError(f"{what} must be str, not {type(value).__name__}")
     if b"\0" in data:
