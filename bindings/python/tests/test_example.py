@@ -49,6 +49,13 @@ class ProcessTest(unittest.TestCase):
             "Database Writer FAILED_AT_FREEZE VSS_E_WRITERERROR_RETRYABLE 0x80070020 Échec du gel – 数据库忙 😀",
         )
 
+    def test_readme_shows_the_example_verbatim(self):
+        with open(os.path.join(BINDING, "README.md"), encoding="utf-8") as readme:
+            text = readme.read()
+        with open(EXAMPLE, encoding="utf-8") as example:
+            code = example.read()
+        self.assertIn("```python\n" + code + "```\n", text)
+
     def test_handles_left_open_are_released_at_exit(self):
         result = run_python("-c", FORGETFUL)
         self.assertEqual(result.returncode, 0, result.stderr.decode("utf-8", errors="replace"))
