@@ -191,6 +191,18 @@ class SubscriptionTest(IsolatedTest):
         self.assertEqual(_handles.live_count("writer"), before)
         self.assertEqual(self.count_writers(), 0)
 
+    def test_coordinator_options(self):
+        with vssapi.Coordinator(workers=2, session_limit=1, event_timeout_ms=5000, commit_window_ms=500) as coordinator:
+            with NoHandlers(coordinator), vssapi.Requester(coordinator) as first, vssapi.Requester(coordinator) as second:
+                for requester in (first, second):
+                    requester.initialize_for_backup()
+                    requester.gather_writer_metadata()
+                self.assertEqual(first.writer_count, 1)
+                self.assertEqual(second.writer_count, 0)  # the writer's one session is taken
+                second.gather_writer_status()
+                (status,) = second.writer_statuses()
+                self.assertEqual(status.hr_failure_writer, vssapi.VSS_E_WRITER_STATUS_NOT_AVAILABLE)
+
     def test_default_coordinator(self):
         with vssapi.Coordinator.default() as default:
             with self.assertRaises(vssapi.VssError) as caught:
