@@ -5,7 +5,6 @@ import ctypes
 import itertools
 import logging
 import threading
-import uuid
 import weakref
 from ctypes import byref, c_uint32, c_void_p
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from typing import Optional
 
 from . import _native
 from ._errors import VssError, WriterFailure, check, failed, hresult_meaning, hresult_name, signed, unsigned
-from ._handles import Owned, enter_handler, in_handler, leave_handler
+from ._handles import Owned, enter_handler, leave_handler
 from ._types import (
     AppLevel,
     BackupType,
