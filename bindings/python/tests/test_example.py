@@ -1,0 +1,67 @@
+"""Runs bindings/python/example.py, the README's example, exactly as written, and
+a script that forgets to close anything, in their own processes."""
+
+import os
+import subprocess
+import sys
+import unittest
+
+BINDING = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLE = os.path.join(BINDING, "example.py")
+
+
+FORGETFUL = """
+import vssapi
+
+class Writer(vssapi.Writer):
+    class_id, name = "5e1f0001-1111-2222-8001-020304050607", "Forgotten"
+
+    def on_backup_shutdown(self, snapshot_set_id):
+        print("shutdown", snapshot_set_id == expected, flush=True)
+
+coordinator = vssapi.Coordinator()
+requester = vssapi.Requester(coordinator)  # before the writer: exit must still close it first
+writer = Writer(coordinator)
+requester.initialize_for_backup()
+requester.gather_writer_metadata()
+expected = requester.start_snapshot_set()
+requester.add_to_snapshot_set("C:\\\\")
+requester.prepare_for_backup()
+requester.do_snapshot_set()
+pending = requester.start(vssapi.Step.BACKUP_COMPLETE)
+print("exiting", flush=True)
+"""
+
+
+def run_python(*args):
+    path = os.pathsep.join(p for p in (BINDING, os.environ.get("PYTHONPATH")) if p)
+    environment = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=path)
+    return subprocess.run([sys.executable, *args], capture_output=True, timeout=120, env=environment, check=False)
+
+
+class ProcessTest(unittest.TestCase):
+    def test_example_runs_as_written(self):
+        result = run_python(EXAMPLE)
+        stdout = result.stdout.decode("utf-8")
+        self.assertEqual(result.returncode, 0, result.stderr.decode("utf-8", errors="replace"))
+        self.assertEqual(
+            stdout.strip(),
+            "Database Writer FAILED_AT_FREEZE VSS_E_WRITERERROR_RETRYABLE 0x80070020 Échec du gel – 数据库忙 😀",
+        )
+
+    def test_readme_shows_the_example_verbatim(self):
+        with open(os.path.join(BINDING, "README.md"), encoding="utf-8") as readme:
+            text = readme.read()
+        with open(EXAMPLE, encoding="utf-8") as example:
+            code = example.read()
+        self.assertIn("```python\n" + code + "```\n", text)
+
+    def test_handles_left_open_are_released_at_exit(self):
+        result = run_python("-c", FORGETFUL)
+        self.assertEqual(result.returncode, 0, result.stderr.decode("utf-8", errors="replace"))
+        self.assertEqual(result.stdout.decode("utf-8").split(), ["exiting", "shutdown", "True"])
+        self.assertEqual(result.stderr, b"")
+
+
+if __name__ == "__main__":
+    unittest.main()

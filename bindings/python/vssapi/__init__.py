@@ -1,0 +1,92 @@
+"""vssapi: Python binding of openvss, over its flat C API (vssapi/vssapi.h), with ctypes only.
+
+    import vssapi
+
+    class MyWriter(vssapi.Writer):
+        def on_freeze(self):
+            raise vssapi.WriterFailure(vssapi.VSS_E_WRITERERROR_RETRYABLE, 0x80070020, "busy")
+
+    with vssapi.Coordinator() as c, MyWriter(c, class_id=..., name="My Writer"), vssapi.Requester(c) as r:
+        ...
+
+The library is loaded from $VSSAPI_LIBRARY when set, else as libvssapi.so.1.
+HRESULTs are unsigned ints; their constants (vssapi.E_INVALIDARG, ...) come
+from vssapi.hresults. Failed calls raise VssError (hresult, name, message).
+"""
+
+from . import hresults
+from ._core import Async, Component, Components, Coordinator, Metadata, Requester, Writer
+from ._errors import HResult, VssError, WriterFailure, failed, hresult_meaning, hresult_name, is_retryable, writer_state_name
+from ._native import lib as _lib
+from ._types import (
+    AppLevel,
+    BackupType,
+    ComponentFailure,
+    ComponentInfo,
+    ComponentType,
+    Context,
+    FileKind,
+    SnapshotProperties,
+    SourceType,
+    Step,
+    UsageType,
+    WriterIdentity,
+    WriterMetadata,
+    WriterState,
+    WriterStatus,
+)
+from .hresults import *  # noqa: F401,F403 - the HRESULT constants, as vssapi.VSS_E_...
+
+__version__ = _lib.vss_version().decode("ascii")
+
+ABI_VERSION = 1  # the vssapi.h this binding was written against
+if _lib.vss_abi_version() < ABI_VERSION:  # pragma: no cover
+    raise ImportError(f"vssapi: the library's ABI {_lib.vss_abi_version()} is older than {ABI_VERSION}")
+
+
+def version():
+    """The library's version string ("0.1.0")."""
+    return _lib.vss_version().decode("ascii")
+
+
+def abi_version():
+    """The library's flat ABI version (VSSAPI_ABI_VERSION, 1)."""
+    return int(_lib.vss_abi_version())
+
+
+__all__ = [
+    "ABI_VERSION",
+    "AppLevel",
+    "Async",
+    "BackupType",
+    "Component",
+    "ComponentFailure",
+    "ComponentInfo",
+    "ComponentType",
+    "Components",
+    "Context",
+    "Coordinator",
+    "FileKind",
+    "HResult",
+    "Metadata",
+    "Requester",
+    "SnapshotProperties",
+    "SourceType",
+    "Step",
+    "UsageType",
+    "VssError",
+    "Writer",
+    "WriterFailure",
+    "WriterIdentity",
+    "WriterMetadata",
+    "WriterState",
+    "WriterStatus",
+    "abi_version",
+    "failed",
+    "hresult_meaning",
+    "hresult_name",
+    "hresults",
+    "is_retryable",
+    "version",
+    "writer_state_name",
+] + hresults.__all__

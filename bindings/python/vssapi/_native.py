@@ -1,0 +1,297 @@
+"""The ctypes layer: loads libvssapi and declares abi/vssapi/vssapi.h as it is.
+
+Nothing here is public. Every struct, callback type and prototype mirrors the
+header one to one; the idiomatic classes live in the other modules.
+"""
+
+import ctypes
+import ctypes.util
+import os
+import sys
+
+from ctypes import POINTER, c_char_p, c_int32, c_int64, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p
+
+# VSS_CALL is __stdcall on 32-bit Windows only; cdecl everywhere else.
+if sys.platform == "win32" and ctypes.sizeof(c_void_p) == 4:  # pragma: no cover - Linux CI
+    _Library = ctypes.WinDLL
+    FUNCTYPE = ctypes.WINFUNCTYPE
+else:
+    _Library = ctypes.CDLL
+    FUNCTYPE = ctypes.CFUNCTYPE
+
+
+def _candidates():
+    explicit = os.environ.get("VSSAPI_LIBRARY")
+    if explicit:
+        return [explicit]
+    if sys.platform == "win32":  # pragma: no cover
+        names = ["vssapi.dll", "libvssapi.dll"]
+    elif sys.platform == "darwin":  # pragma: no cover
+        names = ["libvssapi.1.dylib", "libvssapi.dylib"]
+    else:
+        names = ["libvssapi.so.1", "libvssapi.so"]
+    found = ctypes.util.find_library("vssapi")
+    return names + ([found] if found else [])
+
+
+def _load():
+    errors = []
+    for name in _candidates():
+        try:
+            # CDLL (not PyDLL): the GIL is released during every call, so a
+            # blocking step can run the writer's Python handlers on the
+            # library's threads meanwhile.
+            return _Library(name)
+        except OSError as error:
+            errors.append(f"{name}: {error}")
+    raise ImportError(
+        "vssapi: cannot load the openvss library (set VSSAPI_LIBRARY to the path of libvssapi.so): "
+        + "; ".join(errors)
+    )
+
+
+lib = _load()
+
+vss_hresult = c_int32
+
+
+class vss_guid(ctypes.Structure):
+    _fields_ = [("data1", c_uint32), ("data2", c_uint16), ("data3", c_uint16), ("data4", c_uint8 * 8)]
+
+
+class vss_coordinator_options(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("workers", c_uint32),
+        ("event_timeout_ms", c_uint32),
+        ("commit_window_ms", c_uint32),
+        ("session_limit", c_uint32),
+        ("virtual_clock", c_int32),
+    ]
+
+
+class vss_writer_info(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("class_id", POINTER(vss_guid)),
+        ("name", c_char_p),
+        ("instance_name", c_char_p),
+        ("usage", c_int32),
+        ("source", c_int32),
+        ("level", c_int32),
+        ("freeze_timeout_ms", c_uint32),
+        ("version_major", c_uint32),
+        ("version_minor", c_uint32),
+    ]
+
+
+# Handler types. Handles arrive as c_void_p (an int, or None for NULL).
+identify_handler = FUNCTYPE(c_int32, c_void_p, c_void_p, c_void_p)
+handler = FUNCTYPE(c_int32, c_void_p, c_void_p)
+components_handler = FUNCTYPE(c_int32, c_void_p, c_void_p, c_void_p)
+shutdown_handler = FUNCTYPE(c_int32, c_void_p, c_void_p, POINTER(vss_guid))
+
+
+class vss_writer_callbacks(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("on_identify", identify_handler),
+        ("on_prepare_backup", components_handler),
+        ("on_prepare_snapshot", handler),
+        ("on_freeze", handler),
+        ("on_thaw", handler),
+        ("on_abort", handler),
+        ("on_post_snapshot", components_handler),
+        ("on_backup_complete", components_handler),
+        ("on_backup_shutdown", shutdown_handler),
+        ("on_pre_restore", components_handler),
+        ("on_post_restore", components_handler),
+    ]
+
+
+class vss_writer_identity(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("instance_id", vss_guid),
+        ("class_id", vss_guid),
+        ("name", c_void_p),
+        ("instance_name", c_void_p),
+        ("usage", c_int32),
+        ("source", c_int32),
+        ("component_count", c_uint32),
+    ]
+
+
+class vss_component_info(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("type", c_int32),
+        ("logical_path", c_void_p),
+        ("name", c_void_p),
+        ("caption", c_void_p),
+        ("selectable", c_int32),
+        ("file_count", c_uint32),
+        ("database_count", c_uint32),
+        ("log_count", c_uint32),
+    ]
+
+
+class vss_writer_status(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("instance_id", vss_guid),
+        ("class_id", vss_guid),
+        ("name", c_void_p),
+        ("state", c_int32),
+        ("hr_failure_writer", vss_hresult),
+        ("hr_application", vss_hresult),
+        ("message", c_void_p),
+    ]
+
+
+class vss_component_failure(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("instance_id", vss_guid),
+        ("class_id", vss_guid),
+        ("logical_path", c_void_p),
+        ("name", c_void_p),
+        ("hr", vss_hresult),
+        ("hr_application", vss_hresult),
+        ("message", c_void_p),
+    ]
+
+
+class vss_snapshot_props(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("snapshot_id", vss_guid),
+        ("snapshot_set_id", vss_guid),
+        ("provider_id", vss_guid),
+        ("snapshots_in_set", c_int32),
+        ("original_volume", c_void_p),
+        ("device_name", c_void_p),
+        ("attributes", c_int32),
+        ("creation_time", c_int64),
+    ]
+
+
+def _declare(name, restype, *argtypes):
+    function = getattr(lib, name)
+    function.restype = restype
+    function.argtypes = list(argtypes)
+
+
+P = c_void_p  # every opaque handle
+PP = POINTER(c_void_p)
+G = POINTER(vss_guid)
+H = vss_hresult
+
+# library
+_declare("vss_version", c_char_p)
+_declare("vss_abi_version", c_int32)
+_declare("vss_last_error_message", c_char_p)
+_declare("vss_free", None, c_void_p)
+_declare("vss_hresult_name", c_char_p, H)
+_declare("vss_hresult_meaning", c_char_p, H)
+_declare("vss_writer_state_name", c_char_p, c_int32)
+_declare("vss_is_retryable", c_int32, H)
+# coordinator
+_declare("vss_coordinator_default", H, PP)
+_declare("vss_coordinator_create", H, POINTER(vss_coordinator_options), PP)
+_declare("vss_coordinator_advance_clock", H, P, c_uint64)
+_declare("vss_coordinator_release", None, P)
+# writer
+_declare("vss_writer_create", H, P, POINTER(vss_writer_info), POINTER(vss_writer_callbacks), P, PP)
+_declare("vss_writer_subscribe", H, P)
+_declare("vss_writer_unsubscribe", H, P)
+_declare("vss_writer_release", None, P)
+_declare("vss_writer_instance_id", H, P, G)
+_declare("vss_writer_set_failure_ex", H, P, H, H, c_char_p)
+_declare("vss_writer_set_failure", H, P, H)
+_declare("vss_writer_session_id", H, P, G)
+_declare("vss_metadata_add_component", H, P, c_int32, c_char_p, c_char_p, c_char_p, c_int32)
+_declare("vss_metadata_add_files", H, P, c_int32, c_char_p, c_char_p, c_char_p, c_char_p, c_int32)
+_declare("vss_metadata_add_include_files", H, P, c_char_p, c_char_p, c_int32)
+_declare("vss_metadata_add_exclude_files", H, P, c_char_p, c_char_p, c_int32)
+_declare("vss_components_count", H, P, POINTER(c_uint32))
+_declare("vss_components_get", H, P, c_uint32, PP, PP)
+_declare("vss_components_set_failure", H, P, c_uint32, H, H, c_char_p)
+# requester
+_declare("vss_requester_create", H, P, PP)
+_declare("vss_requester_release", None, P)
+_declare("vss_requester_session_id", H, P, G)
+_declare("vss_requester_initialize_for_backup", H, P)
+_declare("vss_requester_set_context", H, P, c_int32)
+_declare("vss_requester_set_backup_state", H, P, c_int32, c_int32, c_int32, c_int32)
+_declare("vss_requester_run", H, P, c_int32)
+_declare("vss_requester_start", H, P, c_int32, PP)
+_declare("vss_async_wait", H, P, c_uint32)
+_declare("vss_async_status", H, P, POINTER(H))
+_declare("vss_async_cancel", H, P)
+_declare("vss_async_release", None, P)
+_declare("vss_requester_writer_count", H, P, POINTER(c_uint32))
+_declare("vss_requester_writer_identity", H, P, c_uint32, POINTER(vss_writer_identity))
+_declare("vss_writer_identity_clear", None, POINTER(vss_writer_identity))
+_declare("vss_requester_writer_component", H, P, c_uint32, c_uint32, POINTER(vss_component_info))
+_declare("vss_component_info_clear", None, POINTER(vss_component_info))
+_declare("vss_requester_add_component", H, P, G, G, c_int32, c_char_p, c_char_p)
+_declare("vss_requester_add_all_components", H, P)
+_declare("vss_requester_start_snapshot_set", H, P, G)
+_declare("vss_requester_add_to_snapshot_set", H, P, c_char_p, G)
+_declare("vss_requester_abort", H, P)
+_declare("vss_requester_status_count", H, P, POINTER(c_uint32))
+_declare("vss_requester_status", H, P, c_uint32, POINTER(vss_writer_status))
+_declare("vss_writer_status_clear", None, POINTER(vss_writer_status))
+_declare("vss_requester_component_count", H, P, POINTER(c_uint32))
+_declare("vss_requester_component_failure", H, P, c_uint32, POINTER(vss_component_failure))
+_declare("vss_component_failure_clear", None, POINTER(vss_component_failure))
+_declare("vss_requester_snapshot_props", H, P, G, POINTER(vss_snapshot_props))
+_declare("vss_snapshot_props_clear", None, POINTER(vss_snapshot_props))
+
+
+def sized(struct_type):
+    """A zeroed struct whose leading `size` field is set, as the header asks."""
+    value = struct_type()
+    value.size = ctypes.sizeof(struct_type)
+    return value
+
+
+def text(pointer):
+    """Copies a library string (char * as an int, or None) into a str; None stays None."""
+    if not pointer:
+        return None
+    return ctypes.string_at(pointer).decode("utf-8", errors="replace")
+
+
+def take_text(pointer):
+    """Copies a string the library allocated for us, then frees it with vss_free."""
+    try:
+        return text(pointer)
+    finally:
+        if pointer:
+            lib.vss_free(pointer)
+
+
+def utf8(value, what="string"):
+    """A str as UTF-8 for the library; None stays NULL.
+
+    A str holding surrogates is read as UTF-16 would be, as contract C-6.2 asks
+    of the library: a high and low surrogate pair is the character it encodes,
+    a lone surrogate becomes U+FFFD.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        data = value
+    elif isinstance(value, str):
+        try:
+            data = value.encode("utf-8")
+        except UnicodeEncodeError:
+            utf16 = value.encode("utf-16-le", errors="surrogatepass")
+            data = utf16.decode("utf-16-le", errors="replace").encode("utf-8")
+    else:
+        raise TypeError(f"{what} must be str, not {type(value).__name__}")
+    if b"\0" in data:
+        raise ValueError(f"{what} contains an embedded NUL character")
+    return data

@@ -1,0 +1,306 @@
+"""Enumerations of abi/vss.h and abi/vswriter.h, and the records the requester reads."""
+
+import datetime
+import enum
+import uuid
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from . import _native
+from ._errors import hresult_name, unsigned
+
+
+class Step(enum.IntEnum):
+    """The asynchronous steps of a backup (vss_step)."""
+
+    GATHER_WRITER_METADATA = 0
+    PREPARE_FOR_BACKUP = 1
+    DO_SNAPSHOT_SET = 2
+    BACKUP_COMPLETE = 3
+    GATHER_WRITER_STATUS = 4
+
+
+class WriterState(enum.IntEnum):
+    """VSS_WRITER_STATE."""
+
+    UNKNOWN = 0
+    STABLE = 1
+    WAITING_FOR_FREEZE = 2
+    WAITING_FOR_THAW = 3
+    WAITING_FOR_POST_SNAPSHOT = 4
+    WAITING_FOR_BACKUP_COMPLETE = 5
+    FAILED_AT_IDENTIFY = 6
+    FAILED_AT_PREPARE_BACKUP = 7
+    FAILED_AT_PREPARE_SNAPSHOT = 8
+    FAILED_AT_FREEZE = 9
+    FAILED_AT_THAW = 10
+    FAILED_AT_POST_SNAPSHOT = 11
+    FAILED_AT_BACKUP_COMPLETE = 12
+    FAILED_AT_PRE_RESTORE = 13
+    FAILED_AT_POST_RESTORE = 14
+    FAILED_AT_BACKUPSHUTDOWN = 15
+
+
+class BackupType(enum.IntEnum):
+    """VSS_BACKUP_TYPE."""
+
+    UNDEFINED = 0
+    FULL = 1
+    INCREMENTAL = 2
+    DIFFERENTIAL = 3
+    LOG = 4
+    COPY = 5
+    OTHER = 6
+
+
+class UsageType(enum.IntEnum):
+    """VSS_USAGE_TYPE."""
+
+    UNDEFINED = 0
+    BOOTABLE_SYSTEM_STATE = 1
+    SYSTEM_SERVICE = 2
+    USER_DATA = 3
+    OTHER = 4
+
+
+class SourceType(enum.IntEnum):
+    """VSS_SOURCE_TYPE."""
+
+    UNDEFINED = 0
+    TRANSACTED_DB = 1
+    NONTRANSACTED_DB = 2
+    OTHER = 3
+
+
+class AppLevel(enum.IntEnum):
+    """VSS_APPLICATION_LEVEL (the writer's freeze level)."""
+
+    UNKNOWN = 0
+    SYSTEM = 1
+    BACK_END = 2
+    FRONT_END = 3
+    SYSTEM_RM = 4
+    AUTO = -1
+
+
+class ComponentType(enum.IntEnum):
+    """VSS_COMPONENT_TYPE."""
+
+    UNDEFINED = 0
+    DATABASE = 1
+    FILEGROUP = 2
+
+
+class FileKind(enum.IntEnum):
+    """The `kind` of vss_metadata_add_files."""
+
+    FILE_GROUP = 0
+    DATABASE = 1
+    DATABASE_LOG = 2
+
+
+class Context(enum.IntEnum):
+    """VSS_SNAPSHOT_CONTEXT, for Requester.set_context."""
+
+    BACKUP = 0
+    FILE_SHARE_BACKUP = 0x10
+    NAS_ROLLBACK = 0x19
+    APP_ROLLBACK = 9
+    CLIENT_ACCESSIBLE = 0x1D
+    CLIENT_ACCESSIBLE_WRITERS = 13
+    ALL = -1
+
+
+def as_enum(kind, value):
+    """kind(value), or the plain int when the library returns a value kind lacks."""
+    try:
+        return kind(value)
+    except ValueError:
+        return int(value)
+
+
+def guid_to_uuid(guid):
+    """A vss_guid (Windows layout) as a uuid.UUID, independent of host byte order."""
+    return uuid.UUID(
+        int=(guid.data1 << 96) | (guid.data2 << 80) | (guid.data3 << 64) | int.from_bytes(bytes(guid.data4), "big")
+    )
+
+
+def to_guid(value, what="GUID"):
+    """A uuid.UUID, its str form or 16 bytes_le as a vss_guid."""
+    if isinstance(value, str):
+        value = uuid.UUID(value)
+    elif isinstance(value, bytes):
+        value = uuid.UUID(bytes_le=value)
+    if not isinstance(value, uuid.UUID):
+        raise TypeError(f"{what} must be a uuid.UUID or str, not {type(value).__name__}")
+    n = value.int
+    guid = _native.vss_guid()
+    guid.data1 = n >> 96
+    guid.data2 = (n >> 80) & 0xFFFF
+    guid.data3 = (n >> 64) & 0xFFFF
+    guid.data4[:] = list((n & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big"))
+    return guid
+
+
+@dataclass(frozen=True)
+class WriterIdentity:
+    """One writer's identity after GatherWriterMetadata (vss_writer_identity)."""
+
+    instance_id: uuid.UUID
+    class_id: uuid.UUID
+    name: str
+    instance_name: Optional[str]
+    usage: UsageType
+    source: SourceType
+    component_count: int
+
+
+@dataclass(frozen=True)
+class ComponentInfo:
+    """One component a writer declared (vss_component_info)."""
+
+    type: ComponentType
+    logical_path: Optional[str]
+    name: str
+    caption: Optional[str]
+    selectable: bool
+    file_count: int
+    database_count: int
+    log_count: int
+
+
+@dataclass(frozen=True)
+class WriterMetadata:
+    """A writer's identity and all its components, from Requester.writers()."""
+
+    identity: WriterIdentity
+    components: Tuple[ComponentInfo, ...]
+
+
+@dataclass(frozen=True)
+class WriterStatus:
+    """One row of GatherWriterStatus, with the Ex fields (vss_writer_status).
+
+    HRESULTs are unsigned ints; message is None when the writer gave none.
+    """
+
+    instance_id: uuid.UUID
+    class_id: uuid.UUID
+    name: str
+    state: WriterState
+    hr_failure_writer: int
+    hr_application: int
+    message: Optional[str]
+
+    @property
+    def failed(self):
+        return self.hr_failure_writer != 0
+
+    @property
+    def failure_name(self):
+        return hresult_name(self.hr_failure_writer)
+
+
+@dataclass(frozen=True)
+class ComponentFailure:
+    """IVssComponentEx2::GetFailure of one selected component (vss_component_failure).
+
+    hr is 0 (S_OK) when the component did not fail.
+    """
+
+    instance_id: uuid.UUID
+    class_id: uuid.UUID
+    logical_path: Optional[str]
+    name: str
+    hr: int
+    hr_application: int
+    message: Optional[str]
+
+    @property
+    def failed(self):
+        return self.hr != 0
+
+
+_FILETIME_EPOCH = datetime.datetime(1601, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+@dataclass(frozen=True)
+class SnapshotProperties:
+    """VSS_SNAPSHOT_PROP of one snapshot (vss_snapshot_props)."""
+
+    snapshot_id: uuid.UUID
+    snapshot_set_id: uuid.UUID
+    provider_id: uuid.UUID
+    snapshots_in_set: int
+    original_volume: Optional[str]
+    device_name: Optional[str]
+    attributes: int
+    creation_time: int  # FILETIME units: 100 ns since 1601-01-01 UTC
+
+    @property
+    def created(self):
+        """creation_time as an aware datetime (UTC)."""
+        return _FILETIME_EPOCH + datetime.timedelta(microseconds=self.creation_time // 10)
+
+
+def writer_status_from(raw):
+    return WriterStatus(
+        instance_id=guid_to_uuid(raw.instance_id),
+        class_id=guid_to_uuid(raw.class_id),
+        name=_native.text(raw.name),
+        state=as_enum(WriterState, raw.state),
+        hr_failure_writer=unsigned(raw.hr_failure_writer),
+        hr_application=unsigned(raw.hr_application),
+        message=_native.text(raw.message),
+    )
+
+
+def component_failure_from(raw):
+    return ComponentFailure(
+        instance_id=guid_to_uuid(raw.instance_id),
+        class_id=guid_to_uuid(raw.class_id),
+        logical_path=_native.text(raw.logical_path),
+        name=_native.text(raw.name),
+        hr=unsigned(raw.hr),
+        hr_application=unsigned(raw.hr_application),
+        message=_native.text(raw.message),
+    )
+
+
+def writer_identity_from(raw):
+    return WriterIdentity(
+        instance_id=guid_to_uuid(raw.instance_id),
+        class_id=guid_to_uuid(raw.class_id),
+        name=_native.text(raw.name),
+        instance_name=_native.text(raw.instance_name),
+        usage=as_enum(UsageType, raw.usage),
+        source=as_enum(SourceType, raw.source),
+        component_count=int(raw.component_count),
+    )
+
+
+def component_info_from(raw):
+    return ComponentInfo(
+        type=as_enum(ComponentType, raw.type),
+        logical_path=_native.text(raw.logical_path),
+        name=_native.text(raw.name),
+        caption=_native.text(raw.caption),
+        selectable=bool(raw.selectable),
+        file_count=int(raw.file_count),
+        database_count=int(raw.database_count),
+        log_count=int(raw.log_count),
+    )
+
+
+def snapshot_properties_from(raw):
+    return SnapshotProperties(
+        snapshot_id=guid_to_uuid(raw.snapshot_id),
+        snapshot_set_id=guid_to_uuid(raw.snapshot_set_id),
+        provider_id=guid_to_uuid(raw.provider_id),
+        snapshots_in_set=int(raw.snapshots_in_set),
+        original_volume=_native.text(raw.original_volume),
+        device_name=_native.text(raw.device_name),
+        attributes=int(raw.attributes),
+        creation_time=int(raw.creation_time),
+    )
