@@ -36,7 +36,7 @@ struct Writer {
         info.size = sizeof info;
         info.class_id = &kWriterClass;
         info.name = name;
-        info.usage = 2; // VSS_UT_USERDATA
+        info.usage = 3; // VSS_UT_USERDATA
         info.source = 1;
         REQUIRE(vss_writer_create(coordinator, &info, &callbacks, user, &handle) == S_OK);
         REQUIRE(vss_writer_subscribe(handle) == S_OK);
