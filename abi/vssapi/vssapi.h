@@ -59,8 +59,9 @@ VSSAPI_EXPORT int32_t VSS_CALL vss_abi_version(void) VSSAPI_NOTHROW;          /*
 VSSAPI_EXPORT const char *VSS_CALL vss_last_error_message(void) VSSAPI_NOTHROW;
 VSSAPI_EXPORT void VSS_CALL vss_free(void *memory) VSSAPI_NOTHROW;
 
-/* HRESULT helpers (contract C-7): the symbolic name ("VSS_E_WRITERERROR_RETRYABLE", or
- * "0x80004005" style when unknown), a one-line meaning, and the retry class. */
+/* HRESULT helpers (contract C-7): the symbolic name ("VSS_E_WRITERERROR_RETRYABLE"; for an
+ * unknown code "0x12345678" in a per-thread buffer valid until the next call), a one-line
+ * meaning, and the retry class. Known names and meanings are static strings. */
 VSSAPI_EXPORT const char *VSS_CALL vss_hresult_name(vss_hresult hr) VSSAPI_NOTHROW;
 VSSAPI_EXPORT const char *VSS_CALL vss_hresult_meaning(vss_hresult hr) VSSAPI_NOTHROW;
 VSSAPI_EXPORT const char *VSS_CALL vss_writer_state_name(int32_t state) VSSAPI_NOTHROW;
@@ -192,11 +193,14 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_set_backup_state(vss_requester 
                                                                   int32_t backup_type,
                                                                   int32_t partial_file_support) VSSAPI_NOTHROW;
 
-/* Blocking: runs the step and returns its result (S_OK when it finished, else its failure). */
+/* Blocking: runs the step and returns its result: S_OK when it finished, VSS_S_ASYNC_CANCELLED
+ * (a success code) when it was cancelled, else its failure. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_run(vss_requester *requester, vss_step step) VSSAPI_NOTHROW;
 /* Non-blocking: the same step as an async handle. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_start(vss_requester *requester, vss_step step,
                                                        vss_async **out) VSSAPI_NOTHROW;
+/* S_OK when the step finished or the time ran out (then ask vss_async_status). The time is the
+ * coordinator's clock: on a virtual clock a finite wait ends only when the clock is advanced. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_async_wait(vss_async *async, uint32_t milliseconds) VSSAPI_NOTHROW;
 /* *status: VSS_S_ASYNC_PENDING, VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_CANCELLED or the failure. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_async_status(vss_async *async, vss_hresult *status) VSSAPI_NOTHROW;

@@ -146,7 +146,7 @@ class BadArgumentTest(IsolatedTest):
         error = caught.exception
         self.assertEqual(error.hresult, E_INVALIDARG)
         self.assertEqual(error.name, "E_INVALIDARG")
-        self.assertIn("vss_requester_start", error.message)
+        self.assertIn("vss_requester_run", error.message)
         with self.assertRaises(VssError) as caught:
             requester.start(-1)
         self.assertEqual(caught.exception.hresult, E_INVALIDARG)
@@ -168,7 +168,7 @@ class BadArgumentTest(IsolatedTest):
         error = caught.exception
         self.assertEqual(error.hresult, VSS_E_BAD_STATE)
         self.assertEqual(error.name, "VSS_E_BAD_STATE")
-        self.assertEqual(error.message, f"vss_requester_start: VSS_E_BAD_STATE ({vssapi.hresult_meaning(VSS_E_BAD_STATE)})")
+        self.assertEqual(error.message, f"vss_requester_run: VSS_E_BAD_STATE ({vssapi.hresult_meaning(VSS_E_BAD_STATE)})")
         self.assertEqual(error.retryable, 0)
 
     def test_closed_handles_and_python_types(self):
