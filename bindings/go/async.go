@@ -11,6 +11,9 @@ import (
 	"time"
 )
 
+// Infinite, as a timeout, waits without limit.
+const Infinite time.Duration = -1
+
 // Async is a step started with Requester.Start (IVssAsync). Close it when done.
 type Async struct {
 	mu   sync.RWMutex
