@@ -738,12 +738,52 @@ func TestExample(t *testing.T) {
 			t.Skip("no go tool to run example.go")
 		}
 	}
-	out, err := exec.Command(goTool, "run", "example.go").CombinedOutput()
+	var stderr strings.Builder
+	cmd := exec.Command(goTool, "run", "example.go")
+	cmd.Stderr = &stderr // build chatter (linker warnings) is not the example's output
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("go run example.go: %v\n%s", err, out)
+		t.Fatalf("go run example.go: %v\n%s%s", err, out, stderr.String())
 	}
 	want := "DB Writer FAILED_AT_FREEZE VSS_E_WRITERERROR_RETRYABLE 0x80070020 base occupée – réessayez\n"
 	if string(out) != want {
 		t.Errorf("example printed %q, want %q", out, want)
 	}
+}
+
+// The README shows example.go verbatim.
+func TestReadmeShowsTheExample(t *testing.T) {
+	example, err := os.ReadFile("example.go")
+	must(t, err)
+	readme, err := os.ReadFile("README.md")
+	must(t, err)
+	if !strings.Contains(string(readme), "```go\n"+string(example)+"```\n") {
+		t.Error("README.md does not show example.go verbatim in a ```go block")
+	}
+}
+
+// With VSSAPI_LIBRARY set (the Meson test sets it), the process runs that very library.
+func TestLoadsVSSAPILibrary(t *testing.T) {
+	want := os.Getenv("VSSAPI_LIBRARY")
+	if want == "" {
+		t.Skip("VSSAPI_LIBRARY is not set")
+	}
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		t.Skip("no /proc/self/maps")
+	}
+	wantPath, err := filepath.EvalSymlinks(want)
+	must(t, err)
+	var loaded []string
+	for _, line := range strings.Split(string(maps), "\n") {
+		if i := strings.Index(line, "/"); i >= 0 && strings.Contains(line, "libvssapi") {
+			loaded = append(loaded, line[i:])
+		}
+	}
+	for _, path := range loaded {
+		if real, err := filepath.EvalSymlinks(path); err == nil && real == wantPath {
+			return
+		}
+	}
+	t.Errorf("libvssapi loaded from %v, not %s", loaded, wantPath)
 }
