@@ -50,7 +50,8 @@ func (a *Async) Status() (HResult, error) {
 }
 
 // WaitTimeout waits at most d (d < 0: without limit) and reports whether the
-// step has ended; err is set only when the wait itself failed.
+// step has ended; err is set only when the wait itself failed. On a coordinator
+// with a virtual clock, d is virtual time: only AdvanceClock ends the wait.
 func (a *Async) WaitTimeout(d time.Duration) (done bool, err error) {
 	ms := C.uint32_t(0xFFFFFFFF)
 	if d >= 0 {

@@ -8,6 +8,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"runtime"
 )
 
 // HResult is a Windows HRESULT (vss_hresult). It is unsigned so that codes
@@ -16,7 +17,13 @@ type HResult uint32
 
 // Name is the symbolic name ("VSS_E_WRITERERROR_RETRYABLE"), or "0x80001234"
 // for a code the library does not know.
-func (h HResult) Name() string { return C.GoString(C.vss_hresult_name(C.vss_hresult(h))) }
+func (h HResult) Name() string {
+	// An unknown code's name is in a thread-local buffer of the library: copy
+	// it before another goroutine can call vss_hresult_name on this thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return C.GoString(C.vss_hresult_name(C.vss_hresult(h)))
+}
 
 // String is Name.
 func (h HResult) String() string { return h.Name() }

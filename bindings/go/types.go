@@ -118,11 +118,20 @@ const (
 type Step int32
 
 const (
-	StepGatherWriterMetadata Step = C.VSS_STEP_GATHER_WRITER_METADATA
-	StepPrepareForBackup     Step = C.VSS_STEP_PREPARE_FOR_BACKUP
-	StepDoSnapshotSet        Step = C.VSS_STEP_DO_SNAPSHOT_SET
-	StepBackupComplete       Step = C.VSS_STEP_BACKUP_COMPLETE
-	StepGatherWriterStatus   Step = C.VSS_STEP_GATHER_WRITER_STATUS
+	StepGatherWriterMetadata Step = 0 // VSS_STEP_GATHER_WRITER_METADATA
+	StepPrepareForBackup     Step = 1 // VSS_STEP_PREPARE_FOR_BACKUP
+	StepDoSnapshotSet        Step = 2 // VSS_STEP_DO_SNAPSHOT_SET
+	StepBackupComplete       Step = 3 // VSS_STEP_BACKUP_COMPLETE
+	StepGatherWriterStatus   Step = 4 // VSS_STEP_GATHER_WRITER_STATUS
+)
+
+// The Step values are vss_step's: an index out of range fails the build.
+var (
+	_ = [1]int{}[StepGatherWriterMetadata-C.VSS_STEP_GATHER_WRITER_METADATA]
+	_ = [1]int{}[StepPrepareForBackup-C.VSS_STEP_PREPARE_FOR_BACKUP]
+	_ = [1]int{}[StepDoSnapshotSet-C.VSS_STEP_DO_SNAPSHOT_SET]
+	_ = [1]int{}[StepBackupComplete-C.VSS_STEP_BACKUP_COMPLETE]
+	_ = [1]int{}[StepGatherWriterStatus-C.VSS_STEP_GATHER_WRITER_STATUS]
 )
 
 func (s Step) String() string {

@@ -426,6 +426,25 @@ func TestAsyncStepOnVirtualClock(t *testing.T) {
 	must(t, err)
 	defer a.Close()
 	<-impl.entered
+	// A wait's timeout is virtual time too: it ends when the clock moves.
+	waited := make(chan bool, 1)
+	go func() {
+		done, err := a.WaitTimeout(20 * time.Millisecond)
+		if err != nil {
+			t.Errorf("WaitTimeout: %v", err)
+		}
+		waited <- done
+	}()
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case <-waited:
+		t.Error("WaitTimeout(20ms) ended on real time")
+	default:
+	}
+	must(t, c.AdvanceClock(30*time.Millisecond))
+	if done := <-waited; done {
+		t.Error("the step ended before the event timeout")
+	}
 	must(t, c.AdvanceClock(10*time.Minute+time.Millisecond))
 	must(t, a.Wait())
 	s := onlyStatus(t, r)

@@ -190,7 +190,8 @@ func (w *WriterHandle) LastHandlerError() error {
 }
 
 // Close stops the writer: it waits for a running handler, and no handler runs
-// after it returns. Close requesters first. Close may be called more than once.
+// after it returns (so never call it from the writer's own handler). Close
+// requesters first. Close may be called more than once.
 func (w *WriterHandle) Close() error {
 	w.mu.Lock()
 	p := w.p
