@@ -1,0 +1,127 @@
+package vssapi
+
+/*
+#include <vssapi/vssapi.h>
+*/
+import "C"
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// CoordinatorOptions tune a new coordinator; zero fields take the library's defaults.
+type CoordinatorOptions struct {
+	Workers      uint32        // handler threads; 0: two per core, at least 4
+	EventTimeout time.Duration // 0: 10 minutes
+	CommitWindow time.Duration // 0: 10 seconds
+	SessionLimit uint32        // 0: 64
+	// VirtualClock makes time move only with AdvanceClock (for tests).
+	VirtualClock bool
+}
+
+// Coordinator is the embedded VSS service that writers and requesters talk
+// through. A nil *Coordinator, passed to NewWriter or NewRequester, stands for
+// the process's default coordinator.
+type Coordinator struct {
+	mu sync.RWMutex
+	p  *C.vss_coordinator
+}
+
+func newCoordinator(p *C.vss_coordinator) *Coordinator {
+	c := &Coordinator{p: p}
+	runtime.SetFinalizer(c, (*Coordinator).Close)
+	return c
+}
+
+// DefaultCoordinator is a new reference to the process's default coordinator.
+func DefaultCoordinator() (*Coordinator, error) {
+	var p *C.vss_coordinator
+	if err := check(func() C.vss_hresult { return C.vss_coordinator_default(&p) }); err != nil {
+		return nil, err
+	}
+	return newCoordinator(p), nil
+}
+
+// NewCoordinator creates an isolated coordinator; options may be nil.
+func NewCoordinator(options *CoordinatorOptions) (*Coordinator, error) {
+	var opts *C.vss_coordinator_options
+	if options != nil {
+		opts = &C.vss_coordinator_options{
+			size:             C.uint32_t(C.sizeof_vss_coordinator_options),
+			workers:          C.uint32_t(options.Workers),
+			event_timeout_ms: ms32(options.EventTimeout),
+			commit_window_ms: ms32(options.CommitWindow),
+			session_limit:    C.uint32_t(options.SessionLimit),
+			virtual_clock:    cBool(options.VirtualClock),
+		}
+	}
+	var p *C.vss_coordinator
+	if err := check(func() C.vss_hresult { return C.vss_coordinator_create(opts, &p) }); err != nil {
+		return nil, err
+	}
+	return newCoordinator(p), nil
+}
+
+// AdvanceClock moves a virtual clock on by d; VSS_E_BAD_STATE for a real clock.
+func (c *Coordinator) AdvanceClock(d time.Duration) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return check(func() C.vss_hresult {
+		return C.vss_coordinator_advance_clock(c.p, C.uint64_t(ceilMilliseconds(d)))
+	})
+}
+
+// Close drops this reference. Writers and requesters created with the
+// coordinator keep it running; Close may be called more than once.
+func (c *Coordinator) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.p != nil {
+		C.vss_coordinator_release(c.p)
+		c.p = nil
+		runtime.SetFinalizer(c, nil)
+	}
+	return nil
+}
+
+// handle is the C pointer for a possibly nil coordinator (NULL: the default);
+// an error for a closed one. The caller holds the lock rlock took.
+func (c *Coordinator) handle() (*C.vss_coordinator, error) {
+	if c == nil {
+		return nil, nil
+	}
+	if c.p == nil {
+		return nil, closedError("Coordinator")
+	}
+	return c.p, nil
+}
+
+// rlock locks a possibly nil coordinator for reading and returns the unlock.
+func (c *Coordinator) rlock() func() {
+	if c == nil {
+		return func() {}
+	}
+	c.mu.RLock()
+	return c.mu.RUnlock
+}
+
+// ceilMilliseconds is d in whole milliseconds, rounded up so that a positive
+// duration never becomes 0 (often "the default"); negative counts as 0.
+func ceilMilliseconds(d time.Duration) uint64 {
+	if d <= 0 {
+		return 0
+	}
+	return uint64((d + time.Millisecond - 1) / time.Millisecond)
+}
+
+// ms32 is ceilMilliseconds clamped to a uint32 field.
+func ms32(d time.Duration) C.uint32_t {
+	ms := ceilMilliseconds(d)
+	if ms > math.MaxUint32 {
+		ms = math.MaxUint32
+	}
+	return C.uint32_t(ms)
+}

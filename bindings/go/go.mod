@@ -1,0 +1,3 @@
+module openvss.dev/vssapi
+
+go 1.19
