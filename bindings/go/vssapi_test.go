@@ -259,7 +259,7 @@ func TestBadArgumentsAreErrors(t *testing.T) {
 	if !errors.Is(err, vssapi.ErrInvalidArg) || errors.Is(err, vssapi.ErrBadState) {
 		t.Errorf("errors.Is is wrong for %v", err)
 	}
-	if !strings.Contains(e.Message, "vss_requester_start") || !strings.Contains(err.Error(), "step is unknown") {
+	if !strings.Contains(e.Message, "vss_requester_run") || !strings.Contains(err.Error(), "step is unknown") {
 		t.Errorf("Message = %q", e.Message)
 	}
 	if _, err := r.Start(vssapi.Step(-1)); !errors.Is(err, vssapi.ErrInvalidArg) {
@@ -278,7 +278,7 @@ func TestBadArgumentsAreErrors(t *testing.T) {
 	// DoSnapshotSet right after create: the wrong order.
 	err = r.DoSnapshotSet()
 	e = asError(t, err, vssapi.VSS_E_BAD_STATE)
-	want := "vss_requester_start: VSS_E_BAD_STATE (" + vssapi.VSS_E_BAD_STATE.Meaning() + ")"
+	want := "vss_requester_run: VSS_E_BAD_STATE (" + vssapi.VSS_E_BAD_STATE.Meaning() + ")"
 	if e.Message != want || err.Error() != "vssapi: "+want || !errors.Is(err, vssapi.ErrBadState) {
 		t.Errorf("got %q, want %q", e.Message, want)
 	}
