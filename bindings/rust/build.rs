@@ -10,10 +10,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     if let Some(library) = env::var_os("VSSAPI_LIBRARY").filter(|value| !value.is_empty()) {
         let library = Path::new(&library);
-        let dir = library
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new("."));
+        let dir = library.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
         let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         println!("cargo:rerun-if-changed={}", library.display());
         println!("cargo:rustc-link-search=native={}", dir.display());

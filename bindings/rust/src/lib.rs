@@ -48,12 +48,9 @@ mod writer;
 
 pub use coordinator::{Coordinator, CoordinatorOptions};
 pub use requester::{
-    Async, AsyncStatus, ComponentFailure, ComponentInfo, Requester, SnapshotProperties, WriterIdentity,
-    WriterStatus,
+    Async, AsyncStatus, ComponentFailure, ComponentInfo, Requester, SnapshotProperties, WriterIdentity, WriterStatus,
 };
-pub use writer::{
-    Component, Components, HandlerResult, Metadata, Writer, WriterContext, WriterHandler, WriterInfo,
-};
+pub use writer::{Component, Components, HandlerResult, Metadata, Writer, WriterContext, WriterHandler, WriterInfo};
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

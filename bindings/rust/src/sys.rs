@@ -82,14 +82,12 @@ pub struct vss_writer_info {
 
 /// What a handler returns: 1 true, 0 false (a veto), negative: it failed.
 pub type vss_handler = Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer) -> i32>;
-pub type vss_components_handler = Option<
-    unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, components: *mut vss_components) -> i32,
->;
+pub type vss_components_handler =
+    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, components: *mut vss_components) -> i32>;
 pub type vss_identify_handler =
     Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, metadata: *mut vss_metadata) -> i32>;
-pub type vss_backup_shutdown_handler = Option<
-    unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, snapshot_set_id: *const vss_guid) -> i32,
->;
+pub type vss_backup_shutdown_handler =
+    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, snapshot_set_id: *const vss_guid) -> i32>;
 
 /// NULL (`None`) handlers return true.
 #[repr(C)]
@@ -315,8 +313,7 @@ extern "C" {
     ) -> vss_hresult;
 
     pub fn vss_requester_run(requester: *mut vss_requester, step: vss_step) -> vss_hresult;
-    pub fn vss_requester_start(requester: *mut vss_requester, step: vss_step, out: *mut *mut vss_async)
-        -> vss_hresult;
+    pub fn vss_requester_start(requester: *mut vss_requester, step: vss_step, out: *mut *mut vss_async) -> vss_hresult;
     pub fn vss_async_wait(async_: *mut vss_async, milliseconds: u32) -> vss_hresult;
     pub fn vss_async_status(async_: *mut vss_async, status: *mut vss_hresult) -> vss_hresult;
     pub fn vss_async_cancel(async_: *mut vss_async) -> vss_hresult;
@@ -347,8 +344,10 @@ extern "C" {
     ) -> vss_hresult;
     pub fn vss_requester_add_all_components(requester: *mut vss_requester) -> vss_hresult;
 
-    pub fn vss_requester_start_snapshot_set(requester: *mut vss_requester, snapshot_set_id: *mut vss_guid)
-        -> vss_hresult;
+    pub fn vss_requester_start_snapshot_set(
+        requester: *mut vss_requester,
+        snapshot_set_id: *mut vss_guid,
+    ) -> vss_hresult;
     pub fn vss_requester_add_to_snapshot_set(
         requester: *mut vss_requester,
         volume: *const c_char,
@@ -357,8 +356,7 @@ extern "C" {
     pub fn vss_requester_abort(requester: *mut vss_requester) -> vss_hresult;
 
     pub fn vss_requester_status_count(requester: *mut vss_requester, count: *mut u32) -> vss_hresult;
-    pub fn vss_requester_status(requester: *mut vss_requester, index: u32, out: *mut vss_writer_status)
-        -> vss_hresult;
+    pub fn vss_requester_status(requester: *mut vss_requester, index: u32, out: *mut vss_writer_status) -> vss_hresult;
     pub fn vss_writer_status_clear(status: *mut vss_writer_status);
 
     pub fn vss_requester_component_count(requester: *mut vss_requester, count: *mut u32) -> vss_hresult;

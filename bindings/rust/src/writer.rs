@@ -232,8 +232,8 @@ impl Writer {
         // info strings and the callback table, and keeps `user`, which lives
         // in the heap until the writer is released.
         check(unsafe { sys::vss_writer_create(coordinator.as_raw(), &raw_info, &callbacks, user, &mut out) })?;
-        let raw = NonNull::new(out)
-            .ok_or_else(|| Error::new(HResult::E_UNEXPECTED, "the library returned a NULL writer"))?;
+        let raw =
+            NonNull::new(out).ok_or_else(|| Error::new(HResult::E_UNEXPECTED, "the library returned a NULL writer"))?;
         Ok(Writer { raw, _slot: slot })
     }
 
@@ -514,7 +514,11 @@ fn components<'a>(raw: *mut sys::vss_components) -> Option<Components<'a>> {
     (!raw.is_null()).then_some(Components { raw, _handler: PhantomData })
 }
 
-unsafe extern "C" fn on_identify(user: *mut c_void, writer: *mut sys::vss_writer, metadata: *mut sys::vss_metadata) -> i32 {
+unsafe extern "C" fn on_identify(
+    user: *mut c_void,
+    writer: *mut sys::vss_writer,
+    metadata: *mut sys::vss_metadata,
+) -> i32 {
     guard(user, |h| h.on_identify(&context(writer), &Metadata { raw: metadata, _handler: PhantomData }))
 }
 

@@ -87,7 +87,12 @@ impl WriterHandler for TwoComponents {
         let list = components.list()?;
         self.seen.lock().unwrap().extend(list.iter().map(|c| format!("{:?}/{}", c.logical_path, c.name)));
         let beta = list.iter().find(|c| c.name == "Beta").expect("Beta selected");
-        components.set_failure(beta.index, HResult::VSS_E_WRITERERROR_NONRETRYABLE, HResult(7), Some("Beta – défaillant"))?;
+        components.set_failure(
+            beta.index,
+            HResult::VSS_E_WRITERERROR_NONRETRYABLE,
+            HResult(7),
+            Some("Beta – défaillant"),
+        )?;
         // An index past the end is a clean error, not a crash.
         let past = components.set_failure(99, HResult::VSS_E_WRITERERROR_NONRETRYABLE, HResult(0), None);
         self.seen.lock().unwrap().push(format!("past end: {}", past.unwrap_err().name()));
@@ -440,7 +445,8 @@ impl WriterHandler for Recorder {
         Ok(true)
     }
     fn on_backup_complete(&self, _w: &WriterContext<'_>, c: Option<&Components<'_>>) -> HandlerResult {
-        let names: Vec<String> = c.map(|c| c.list()).transpose()?.unwrap_or_default().into_iter().map(|c| c.name).collect();
+        let names: Vec<String> =
+            c.map(|c| c.list()).transpose()?.unwrap_or_default().into_iter().map(|c| c.name).collect();
         self.record(&format!("backup_complete {}", names.join(",")));
         Ok(true)
     }
@@ -477,9 +483,7 @@ fn a_whole_backup_calls_every_handler_in_order() {
     let main = requester.writer_component(0, 0).unwrap();
     assert_eq!((main.name.as_str(), main.logical_path.as_deref()), ("Main", None));
     assert_eq!((main.component_type, main.database_count, main.log_count), (ComponentType::DATABASE, 1, 1));
-    requester
-        .add_component(identity.instance_id, identity.class_id, ComponentType::DATABASE, None, "Main")
-        .unwrap();
+    requester.add_component(identity.instance_id, identity.class_id, ComponentType::DATABASE, None, "Main").unwrap();
     let set = requester.start_snapshot_set().unwrap();
     requester.add_to_snapshot_set("C:\\").unwrap();
     requester.prepare_for_backup().unwrap();
