@@ -379,7 +379,18 @@ extern "C" {
 #[cfg(all(test, target_pointer_width = "64"))]
 mod layout {
     use super::*;
-    use std::mem::{offset_of, size_of};
+    use std::mem::size_of;
+
+    // std::mem::offset_of! needs Rust 1.77; this works from 1.51 on.
+    macro_rules! offset_of {
+        ($t:ty, $field:ident) => {{
+            let value = std::mem::MaybeUninit::<$t>::uninit();
+            let base = value.as_ptr();
+            // SAFETY: only the field's address is taken, nothing is read.
+            let field = unsafe { std::ptr::addr_of!((*base).$field) };
+            field as usize - base as usize
+        }};
+    }
 
     #[test]
     fn structs_match_the_c_header() {

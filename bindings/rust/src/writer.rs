@@ -16,7 +16,8 @@ use crate::{
 /// What a handler returns: `Ok(true)` carries on, `Ok(false)` vetoes (say
 /// why with [`WriterContext::set_failure_ex`] first), `Err(_)` means the
 /// handler failed unexpectedly (-1 to the library, which then reports
-/// `VSS_E_WRITERERROR_NONRETRYABLE`). A panic counts as `Err`.
+/// `VSS_E_WRITERERROR_NONRETRYABLE`, replacing any failure the handler set
+/// with `set_failure_ex`). A panic counts as `Err`.
 pub type HandlerResult = Result<bool>;
 
 /// The events of a writer. Every method has a default that returns
@@ -514,15 +515,11 @@ fn components<'a>(raw: *mut sys::vss_components) -> Option<Components<'a>> {
     (!raw.is_null()).then_some(Components { raw, _handler: PhantomData })
 }
 
-unsafe extern "C" fn on_identify(
-    user: *mut c_void,
-    writer: *mut sys::vss_writer,
-    metadata: *mut sys::vss_metadata,
-) -> i32 {
+extern "C" fn on_identify(user: *mut c_void, writer: *mut sys::vss_writer, metadata: *mut sys::vss_metadata) -> i32 {
     guard(user, |h| h.on_identify(&context(writer), &Metadata { raw: metadata, _handler: PhantomData }))
 }
 
-unsafe extern "C" fn on_backup_shutdown(
+extern "C" fn on_backup_shutdown(
     user: *mut c_void,
     writer: *mut sys::vss_writer,
     snapshot_set_id: *const sys::vss_guid,
@@ -534,16 +531,12 @@ unsafe extern "C" fn on_backup_shutdown(
 
 macro_rules! trampoline {
     ($name:ident) => {
-        unsafe extern "C" fn $name(user: *mut c_void, writer: *mut sys::vss_writer) -> i32 {
+        extern "C" fn $name(user: *mut c_void, writer: *mut sys::vss_writer) -> i32 {
             guard(user, |h| h.$name(&context(writer)))
         }
     };
     ($name:ident, components) => {
-        unsafe extern "C" fn $name(
-            user: *mut c_void,
-            writer: *mut sys::vss_writer,
-            raw: *mut sys::vss_components,
-        ) -> i32 {
+        extern "C" fn $name(user: *mut c_void, writer: *mut sys::vss_writer, raw: *mut sys::vss_components) -> i32 {
             guard(user, |h| h.$name(&context(writer), components(raw).as_ref()))
         }
     };

@@ -205,9 +205,14 @@ fn a_writer_without_a_name_is_refused() {
     assert!(error.message().contains("vss_writer_create"), "{error}");
     assert!(error.message().contains("lacks class_id or name"), "{error}");
 
-    // Through the safe API: a name that cannot be a C string.
+    // Through the safe API: an empty name, refused by the library.
     struct Nothing;
     impl WriterHandler for Nothing {}
+    let error = Writer::new(&coordinator, &WriterInfo::new(CLASS_ID, ""), Nothing).unwrap_err();
+    assert_eq!(error.hresult(), HResult::E_INVALIDARG);
+    assert!(error.message().starts_with("vss_writer_create: E_INVALIDARG"), "{error}");
+
+    // And a name that cannot be a C string, refused before it reaches C.
     let error = Writer::new(&coordinator, &WriterInfo::new(CLASS_ID, "bad\0name"), Nothing).unwrap_err();
     assert_eq!(error.hresult(), HResult::E_INVALIDARG);
     assert!(error.message().contains("NUL"), "{error}");
@@ -348,7 +353,9 @@ impl WriterHandler for Panics {
 struct Fails;
 
 impl WriterHandler for Fails {
-    fn on_freeze(&self, _writer: &WriterContext<'_>) -> HandlerResult {
+    fn on_freeze(&self, writer: &WriterContext<'_>) -> HandlerResult {
+        // An Err after set_failure_ex: the library keeps NONRETRYABLE, not this.
+        writer.set_failure_ex(HResult::VSS_E_WRITERERROR_RETRYABLE, APP_CODE, Some("set, then failed"))?;
         Err(vssapi::Error::new(HResult::E_FAIL, "the database is gone"))
     }
 }
@@ -379,6 +386,8 @@ fn a_handler_returning_err_is_nonretryable() {
     let status = requester.status(0).unwrap();
     assert_eq!(status.hr_failure_writer, HResult::VSS_E_WRITERERROR_NONRETRYABLE);
     assert_eq!(status.state, WriterState::FAILED_AT_FREEZE);
+    assert_eq!(status.hr_application, HResult::S_OK);
+    assert_eq!(status.message, None);
 }
 
 // ---- the rest of the API
