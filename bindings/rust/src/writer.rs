@@ -167,9 +167,9 @@ struct Slot {
 /// and then drops the handler.
 pub struct Writer {
     raw: NonNull<sys::vss_writer>,
-    // Declared after `raw` and only dropped after `Drop::drop` released the
-    // writer, so no handler can run on a freed object.
-    _slot: Box<Slot>,
+    // From Box::leak: the library holds this pointer as its `user`, so Rust
+    // keeps no unique Box to it. Freed in Drop, after the release.
+    slot: NonNull<Slot>,
 }
 
 impl std::fmt::Debug for Writer {
@@ -226,16 +226,22 @@ impl Writer {
         callbacks.on_pre_restore = Some(on_pre_restore);
         callbacks.on_post_restore = Some(on_post_restore);
 
-        let slot = Box::new(Slot { handler });
-        let user = &*slot as *const Slot as *mut c_void;
+        let slot = NonNull::from(Box::leak(Box::new(Slot { handler })));
+        let user: *mut c_void = slot.as_ptr().cast();
         let mut out = ptr::null_mut();
         // SAFETY: every pointer is valid for the call; the library copies the
         // info strings and the callback table, and keeps `user`, which lives
         // in the heap until the writer is released.
-        check(unsafe { sys::vss_writer_create(coordinator.as_raw(), &raw_info, &callbacks, user, &mut out) })?;
-        let raw =
-            NonNull::new(out).ok_or_else(|| Error::new(HResult::E_UNEXPECTED, "the library returned a NULL writer"))?;
-        Ok(Writer { raw, _slot: slot })
+        let created =
+            check(unsafe { sys::vss_writer_create(coordinator.as_raw(), &raw_info, &callbacks, user, &mut out) });
+        match (created, NonNull::new(out)) {
+            (Ok(_), Some(raw)) => Ok(Writer { raw, slot }),
+            (result, _) => {
+                // SAFETY: no writer kept the pointer; the Box is taken back once.
+                drop(unsafe { Box::from_raw(slot.as_ptr()) });
+                result.and(Err(Error::new(HResult::E_UNEXPECTED, "the library returned a NULL writer")))
+            }
+        }
     }
 
     /// Starts receiving events.
@@ -262,7 +268,8 @@ impl Writer {
 
     /// The handler, as the trait object the writer owns.
     pub fn handler(&self) -> &dyn WriterHandler {
-        &*self._slot.handler
+        // SAFETY: the slot lives until Drop; handlers only read it too.
+        unsafe { &*self.slot.as_ptr() }.handler.as_ref()
     }
 
     /// The raw handle, still owned by `self`.
@@ -273,9 +280,12 @@ impl Writer {
 
 impl Drop for Writer {
     fn drop(&mut self) {
-        // SAFETY: we own the handle; after this returns no handler runs, so
-        // the slot (dropped right after) is no longer referenced.
-        unsafe { sys::vss_writer_release(self.raw.as_ptr()) }
+        // SAFETY: we own the handle; after the release returns no handler
+        // runs, so nothing references the slot when it is freed.
+        unsafe {
+            sys::vss_writer_release(self.raw.as_ptr());
+            drop(Box::from_raw(self.slot.as_ptr()));
+        }
     }
 }
 
