@@ -1,0 +1,415 @@
+//! The raw flat C API of `abi/vssapi/vssapi.h`, declaration for declaration.
+//!
+//! Everything here is `unsafe` and follows the header's rules: strings are
+//! NUL-terminated UTF-8, GUIDs travel by pointer, booleans are `i32`, structs
+//! start with a `size` the caller sets, memory the library allocates is freed
+//! with [`vss_free`] or the typed `*_clear` functions, and every function
+//! returns an HRESULT and leaves [`vss_last_error_message`] on failure.
+//! The safe API of the crate root is built on these; use them directly only
+//! for what it does not cover.
+#![allow(non_camel_case_types)]
+
+use std::os::raw::{c_char, c_void};
+
+/// `VSSAPI_ABI_VERSION` of the header these declarations copy.
+pub const VSSAPI_ABI_VERSION: i32 = 1;
+
+pub type vss_hresult = i32;
+
+/// The layout of a Windows GUID (Data1 little-endian on every platform here).
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct vss_guid {
+    pub data1: u32,
+    pub data2: u16,
+    pub data3: u16,
+    pub data4: [u8; 8],
+}
+
+macro_rules! opaque {
+    ($($(#[$meta:meta])* $name:ident;)*) => {$(
+        $(#[$meta])*
+        #[repr(C)]
+        #[derive(Debug)]
+        pub struct $name {
+            _data: [u8; 0],
+            // Not Send, Sync or Unpin by itself: only a pointer to it is used.
+            _marker: core::marker::PhantomData<(*mut u8, core::marker::PhantomPinned)>,
+        }
+    )*};
+}
+
+opaque! {
+    /// The embedded VSS service.
+    vss_coordinator;
+    /// One IVssBackupComponents session.
+    vss_requester;
+    /// One writer instance.
+    vss_writer;
+    /// One IVssAsync.
+    vss_async;
+    /// IVssCreateWriterMetadataEx, in on_identify.
+    vss_metadata;
+    /// IVssWriterComponents, in component handlers.
+    vss_components;
+}
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct vss_coordinator_options {
+    pub size: u32,
+    pub workers: u32,
+    pub event_timeout_ms: u32,
+    pub commit_window_ms: u32,
+    pub session_limit: u32,
+    pub virtual_clock: i32,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct vss_writer_info {
+    pub size: u32,
+    pub class_id: *const vss_guid,
+    pub name: *const c_char,
+    pub instance_name: *const c_char,
+    pub usage: i32,
+    pub source: i32,
+    pub level: i32,
+    pub freeze_timeout_ms: u32,
+    pub version_major: u32,
+    pub version_minor: u32,
+}
+
+/// What a handler returns: 1 true, 0 false (a veto), negative: it failed.
+pub type vss_handler = Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer) -> i32>;
+pub type vss_components_handler =
+    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, components: *mut vss_components) -> i32>;
+pub type vss_identify_handler =
+    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, metadata: *mut vss_metadata) -> i32>;
+pub type vss_backup_shutdown_handler =
+    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, snapshot_set_id: *const vss_guid) -> i32>;
+
+/// NULL (`None`) handlers return true.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct vss_writer_callbacks {
+    pub size: u32,
+    pub on_identify: vss_identify_handler,
+    pub on_prepare_backup: vss_components_handler,
+    pub on_prepare_snapshot: vss_handler,
+    pub on_freeze: vss_handler,
+    pub on_thaw: vss_handler,
+    pub on_abort: vss_handler,
+    pub on_post_snapshot: vss_components_handler,
+    pub on_backup_complete: vss_components_handler,
+    pub on_backup_shutdown: vss_backup_shutdown_handler,
+    pub on_pre_restore: vss_components_handler,
+    pub on_post_restore: vss_components_handler,
+}
+
+/// `vss_step`: the asynchronous steps of a backup.
+pub type vss_step = i32;
+pub const VSS_STEP_GATHER_WRITER_METADATA: vss_step = 0;
+pub const VSS_STEP_PREPARE_FOR_BACKUP: vss_step = 1;
+pub const VSS_STEP_DO_SNAPSHOT_SET: vss_step = 2;
+pub const VSS_STEP_BACKUP_COMPLETE: vss_step = 3;
+pub const VSS_STEP_GATHER_WRITER_STATUS: vss_step = 4;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct vss_writer_identity {
+    pub size: u32,
+    pub instance_id: vss_guid,
+    pub class_id: vss_guid,
+    pub name: *mut c_char,
+    pub instance_name: *mut c_char,
+    pub usage: i32,
+    pub source: i32,
+    pub component_count: u32,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct vss_component_info {
+    pub size: u32,
+    pub type_: i32,
+    pub logical_path: *mut c_char,
+    pub name: *mut c_char,
+    pub caption: *mut c_char,
+    pub selectable: i32,
+    pub file_count: u32,
+    pub database_count: u32,
+    pub log_count: u32,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct vss_writer_status {
+    pub size: u32,
+    pub instance_id: vss_guid,
+    pub class_id: vss_guid,
+    pub name: *mut c_char,
+    pub state: i32,
+    pub hr_failure_writer: vss_hresult,
+    pub hr_application: vss_hresult,
+    pub message: *mut c_char,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct vss_component_failure {
+    pub size: u32,
+    pub instance_id: vss_guid,
+    pub class_id: vss_guid,
+    pub logical_path: *mut c_char,
+    pub name: *mut c_char,
+    pub hr: vss_hresult,
+    pub hr_application: vss_hresult,
+    pub message: *mut c_char,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct vss_snapshot_props {
+    pub size: u32,
+    pub snapshot_id: vss_guid,
+    pub snapshot_set_id: vss_guid,
+    pub provider_id: vss_guid,
+    pub snapshots_in_set: i32,
+    pub original_volume: *mut c_char,
+    pub device_name: *mut c_char,
+    pub attributes: i32,
+    pub creation_time: i64,
+}
+
+/// A zeroed struct with its leading `size` field set, ready to pass as `out`.
+pub trait SizedStruct: Sized {
+    /// All zero, `size` = `size_of::<Self>()`.
+    fn sized() -> Self;
+}
+
+macro_rules! sized_struct {
+    ($($t:ty),*) => {$(
+        impl SizedStruct for $t {
+            fn sized() -> Self {
+                // SAFETY: every field is an integer, a GUID, a nullable pointer or
+                // an Option of a function pointer: all-zero is a valid value.
+                let mut value: Self = unsafe { std::mem::zeroed() };
+                value.size = std::mem::size_of::<Self>() as u32;
+                value
+            }
+        }
+    )*};
+}
+sized_struct!(
+    vss_coordinator_options,
+    vss_writer_info,
+    vss_writer_callbacks,
+    vss_writer_identity,
+    vss_component_info,
+    vss_writer_status,
+    vss_component_failure,
+    vss_snapshot_props
+);
+
+extern "C" {
+    // ---- library
+    pub fn vss_version() -> *const c_char;
+    pub fn vss_abi_version() -> i32;
+    pub fn vss_last_error_message() -> *const c_char;
+    pub fn vss_free(memory: *mut c_void);
+    pub fn vss_hresult_name(hr: vss_hresult) -> *const c_char;
+    pub fn vss_hresult_meaning(hr: vss_hresult) -> *const c_char;
+    pub fn vss_writer_state_name(state: i32) -> *const c_char;
+    pub fn vss_is_retryable(hr: vss_hresult) -> i32;
+
+    // ---- coordinator
+    pub fn vss_coordinator_default(out: *mut *mut vss_coordinator) -> vss_hresult;
+    pub fn vss_coordinator_create(
+        options: *const vss_coordinator_options,
+        out: *mut *mut vss_coordinator,
+    ) -> vss_hresult;
+    pub fn vss_coordinator_advance_clock(coordinator: *mut vss_coordinator, milliseconds: u64) -> vss_hresult;
+    pub fn vss_coordinator_release(coordinator: *mut vss_coordinator);
+
+    // ---- writer
+    pub fn vss_writer_create(
+        coordinator: *mut vss_coordinator,
+        info: *const vss_writer_info,
+        callbacks: *const vss_writer_callbacks,
+        user: *mut c_void,
+        out: *mut *mut vss_writer,
+    ) -> vss_hresult;
+    pub fn vss_writer_subscribe(writer: *mut vss_writer) -> vss_hresult;
+    pub fn vss_writer_unsubscribe(writer: *mut vss_writer) -> vss_hresult;
+    pub fn vss_writer_release(writer: *mut vss_writer);
+    pub fn vss_writer_instance_id(writer: *mut vss_writer, out: *mut vss_guid) -> vss_hresult;
+    pub fn vss_writer_set_failure_ex(
+        writer: *mut vss_writer,
+        hr_writer: vss_hresult,
+        hr_application: vss_hresult,
+        message: *const c_char,
+    ) -> vss_hresult;
+    pub fn vss_writer_set_failure(writer: *mut vss_writer, hr_writer: vss_hresult) -> vss_hresult;
+    pub fn vss_writer_session_id(writer: *mut vss_writer, out: *mut vss_guid) -> vss_hresult;
+
+    pub fn vss_metadata_add_component(
+        metadata: *mut vss_metadata,
+        type_: i32,
+        logical_path: *const c_char,
+        name: *const c_char,
+        caption: *const c_char,
+        selectable: i32,
+    ) -> vss_hresult;
+    pub fn vss_metadata_add_files(
+        metadata: *mut vss_metadata,
+        kind: i32,
+        logical_path: *const c_char,
+        component_name: *const c_char,
+        path: *const c_char,
+        filespec: *const c_char,
+        recursive: i32,
+    ) -> vss_hresult;
+    pub fn vss_metadata_add_include_files(
+        metadata: *mut vss_metadata,
+        path: *const c_char,
+        filespec: *const c_char,
+        recursive: i32,
+    ) -> vss_hresult;
+    pub fn vss_metadata_add_exclude_files(
+        metadata: *mut vss_metadata,
+        path: *const c_char,
+        filespec: *const c_char,
+        recursive: i32,
+    ) -> vss_hresult;
+
+    pub fn vss_components_count(components: *mut vss_components, count: *mut u32) -> vss_hresult;
+    pub fn vss_components_get(
+        components: *mut vss_components,
+        index: u32,
+        logical_path: *mut *mut c_char,
+        name: *mut *mut c_char,
+    ) -> vss_hresult;
+    pub fn vss_components_set_failure(
+        components: *mut vss_components,
+        index: u32,
+        hr: vss_hresult,
+        hr_application: vss_hresult,
+        message: *const c_char,
+    ) -> vss_hresult;
+
+    // ---- requester
+    pub fn vss_requester_create(coordinator: *mut vss_coordinator, out: *mut *mut vss_requester) -> vss_hresult;
+    pub fn vss_requester_release(requester: *mut vss_requester);
+    pub fn vss_requester_session_id(requester: *mut vss_requester, out: *mut vss_guid) -> vss_hresult;
+    pub fn vss_requester_initialize_for_backup(requester: *mut vss_requester) -> vss_hresult;
+    pub fn vss_requester_set_context(requester: *mut vss_requester, context: i32) -> vss_hresult;
+    pub fn vss_requester_set_backup_state(
+        requester: *mut vss_requester,
+        select_components: i32,
+        bootable_system_state: i32,
+        backup_type: i32,
+        partial_file_support: i32,
+    ) -> vss_hresult;
+
+    pub fn vss_requester_run(requester: *mut vss_requester, step: vss_step) -> vss_hresult;
+    pub fn vss_requester_start(requester: *mut vss_requester, step: vss_step, out: *mut *mut vss_async) -> vss_hresult;
+    pub fn vss_async_wait(async_: *mut vss_async, milliseconds: u32) -> vss_hresult;
+    pub fn vss_async_status(async_: *mut vss_async, status: *mut vss_hresult) -> vss_hresult;
+    pub fn vss_async_cancel(async_: *mut vss_async) -> vss_hresult;
+    pub fn vss_async_release(async_: *mut vss_async);
+
+    pub fn vss_requester_writer_count(requester: *mut vss_requester, count: *mut u32) -> vss_hresult;
+    pub fn vss_requester_writer_identity(
+        requester: *mut vss_requester,
+        index: u32,
+        out: *mut vss_writer_identity,
+    ) -> vss_hresult;
+    pub fn vss_writer_identity_clear(identity: *mut vss_writer_identity);
+    pub fn vss_requester_writer_component(
+        requester: *mut vss_requester,
+        writer_index: u32,
+        component_index: u32,
+        out: *mut vss_component_info,
+    ) -> vss_hresult;
+    pub fn vss_component_info_clear(info: *mut vss_component_info);
+
+    pub fn vss_requester_add_component(
+        requester: *mut vss_requester,
+        instance_id: *const vss_guid,
+        class_id: *const vss_guid,
+        type_: i32,
+        logical_path: *const c_char,
+        name: *const c_char,
+    ) -> vss_hresult;
+    pub fn vss_requester_add_all_components(requester: *mut vss_requester) -> vss_hresult;
+
+    pub fn vss_requester_start_snapshot_set(
+        requester: *mut vss_requester,
+        snapshot_set_id: *mut vss_guid,
+    ) -> vss_hresult;
+    pub fn vss_requester_add_to_snapshot_set(
+        requester: *mut vss_requester,
+        volume: *const c_char,
+        snapshot_id: *mut vss_guid,
+    ) -> vss_hresult;
+    pub fn vss_requester_abort(requester: *mut vss_requester) -> vss_hresult;
+
+    pub fn vss_requester_status_count(requester: *mut vss_requester, count: *mut u32) -> vss_hresult;
+    pub fn vss_requester_status(requester: *mut vss_requester, index: u32, out: *mut vss_writer_status) -> vss_hresult;
+    pub fn vss_writer_status_clear(status: *mut vss_writer_status);
+
+    pub fn vss_requester_component_count(requester: *mut vss_requester, count: *mut u32) -> vss_hresult;
+    pub fn vss_requester_component_failure(
+        requester: *mut vss_requester,
+        index: u32,
+        out: *mut vss_component_failure,
+    ) -> vss_hresult;
+    pub fn vss_component_failure_clear(failure: *mut vss_component_failure);
+
+    pub fn vss_requester_snapshot_props(
+        requester: *mut vss_requester,
+        snapshot_id: *const vss_guid,
+        out: *mut vss_snapshot_props,
+    ) -> vss_hresult;
+    pub fn vss_snapshot_props_clear(props: *mut vss_snapshot_props);
+}
+
+/// The sizes and offsets gcc gives the C header on LP64 platforms.
+#[cfg(all(test, target_pointer_width = "64"))]
+mod layout {
+    use super::*;
+    use std::mem::size_of;
+
+    // std::mem::offset_of! needs Rust 1.77; this works from 1.51 on.
+    macro_rules! offset_of {
+        ($t:ty, $field:ident) => {{
+            let value = std::mem::MaybeUninit::<$t>::uninit();
+            let base = value.as_ptr();
+            // SAFETY: only the field's address is taken, nothing is read.
+            let field = unsafe { std::ptr::addr_of!((*base).$field) };
+            field as usize - base as usize
+        }};
+    }
+
+    #[test]
+    fn structs_match_the_c_header() {
+        assert_eq!(size_of::<vss_guid>(), 16);
+        assert_eq!(size_of::<vss_coordinator_options>(), 24);
+        assert_eq!(size_of::<vss_writer_info>(), 56);
+        assert_eq!(offset_of!(vss_writer_info, freeze_timeout_ms), 44);
+        assert_eq!(size_of::<vss_writer_callbacks>(), 96);
+        assert_eq!(offset_of!(vss_writer_callbacks, on_post_restore), 88);
+        assert_eq!(size_of::<vss_writer_identity>(), 72);
+        assert_eq!(offset_of!(vss_writer_identity, component_count), 64);
+        assert_eq!(size_of::<vss_component_info>(), 48);
+        assert_eq!(offset_of!(vss_component_info, log_count), 44);
+        assert_eq!(size_of::<vss_writer_status>(), 72);
+        assert_eq!(offset_of!(vss_writer_status, hr_application), 56);
+        assert_eq!(offset_of!(vss_writer_status, message), 64);
+        assert_eq!(size_of::<vss_component_failure>(), 72);
+        assert_eq!(offset_of!(vss_component_failure, message), 64);
+        assert_eq!(size_of::<vss_snapshot_props>(), 88);
+        assert_eq!(offset_of!(vss_snapshot_props, creation_time), 80);
+    }
+}
