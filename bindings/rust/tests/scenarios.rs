@@ -164,7 +164,7 @@ fn an_unknown_step_is_e_invalidarg() {
     assert_eq!(error.hresult(), HResult::E_INVALIDARG);
     assert_eq!(error.code(), 0x80070057_u32 as i32);
     assert_eq!(error.name(), "E_INVALIDARG");
-    assert!(error.message().contains("vss_requester_start"), "{error}");
+    assert!(error.message().contains("vss_requester_run"), "{error}");
     assert!(error.message().contains("step is unknown"), "{error}");
     assert!(error.to_string().contains("E_INVALIDARG"), "{error}");
     assert!(!error.is_retryable());
@@ -181,7 +181,7 @@ fn do_snapshot_set_right_after_create_is_bad_state() {
     assert_eq!(error.name(), "VSS_E_BAD_STATE");
     assert_eq!(
         error.message(),
-        format!("vss_requester_start: VSS_E_BAD_STATE ({})", HResult::VSS_E_BAD_STATE.meaning())
+        format!("vss_requester_run: VSS_E_BAD_STATE ({})", HResult::VSS_E_BAD_STATE.meaning())
     );
     assert_eq!(requester.start(Step::DO_SNAPSHOT_SET).unwrap_err().hresult(), HResult::VSS_E_BAD_STATE);
 }
