@@ -525,8 +525,14 @@ class Writer {
     this._helperHandle = helperHandle;
     this._dispatcher = dispatcher;
     this._closing = null;
+    // While subscribed with handlers, a timer keeps the event loop alive, as a
+    // listening server does: koffi's calls from the pool threads do not, and
+    // Node would otherwise exit while a backup waits for a handler.
+    this._keepAlive = { timer: null, ref: true };
+    const keepAlive = this._keepAlive;
     finalizers.register(this, {
       release: () => {
+        clearInterval(keepAlive.timer);
         // The handlers may be needed until the release returns.
         api.vssnode_writer_release.async(helperHandle, () => {
           if (dispatcher !== null) {
@@ -541,14 +547,40 @@ class Writer {
     return this._state.handle;
   }
 
-  /** Starts receiving events. */
+  /** Starts receiving events; while subscribed, a writer with handlers keeps the process alive. */
   subscribe() {
     check(api.vss_writer_subscribe(this._handle));
+    if (this._dispatcher !== null && this._keepAlive.timer === null) {
+      this._keepAlive.timer = setInterval(() => {}, 0x7fffffff);
+      if (!this._keepAlive.ref) {
+        this._keepAlive.timer.unref();
+      }
+    }
   }
 
   /** Stops receiving events of new sessions. */
   unsubscribe() {
     check(api.vss_writer_unsubscribe(this._handle));
+    this._stopKeepingAlive();
+  }
+
+  /** Lets the process exit even while this writer is subscribed (as net.Server#unref). */
+  unref() {
+    this._keepAlive.ref = false;
+    this._keepAlive.timer?.unref();
+    return this;
+  }
+
+  /** Undoes unref(). */
+  ref() {
+    this._keepAlive.ref = true;
+    this._keepAlive.timer?.ref();
+    return this;
+  }
+
+  _stopKeepingAlive() {
+    clearInterval(this._keepAlive.timer);
+    this._keepAlive.timer = null;
   }
 
   /** This writer's instance id (a GUID string). */
@@ -596,6 +628,7 @@ class Writer {
   close() {
     if (this._closing === null) {
       finalizers.unregister(this);
+      this._stopKeepingAlive();
       const helperHandle = this._helperHandle;
       const dispatcher = this._dispatcher;
       this._state.handle = null;
