@@ -23,16 +23,27 @@ function loadLibrary() {
   throw new Error(`vssapi: cannot load the library; set VSSAPI_LIBRARY to its path (${errors.join('; ')})`);
 }
 
-// VSSAPI_NODE_HELPER when set, else libvssapi_node.so beside the library, else the loader's search.
+// VSSAPI_NODE_HELPER when set; else libvssapi_node.so beside the library, or
+// where Meson builds it (<build>/bindings/node, the library being in <build>/src);
+// else the loader's search.
 function loadHelper(libraryPath) {
   const candidates = [];
   if (process.env.VSSAPI_NODE_HELPER) {
     candidates.push(process.env.VSSAPI_NODE_HELPER);
   } else {
+    const places = [];
+    if (process.env.VSSAPI_BUILD_ROOT) {
+      places.push(path.join(process.env.VSSAPI_BUILD_ROOT, 'bindings', 'node'));
+    }
     if (libraryPath.includes('/')) {
-      const beside = path.join(path.dirname(libraryPath), 'libvssapi_node.so');
-      if (fs.existsSync(beside)) {
-        candidates.push(beside);
+      const directory = path.dirname(path.resolve(libraryPath));
+      places.push(directory, path.join(directory, '..', 'bindings', 'node'));
+    }
+    for (const place of places) {
+      const candidate = path.join(place, 'libvssapi_node.so');
+      if (fs.existsSync(candidate)) {
+        candidates.push(candidate);
+        break;
       }
     }
     candidates.push('libvssapi_node.so');

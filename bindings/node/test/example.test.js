@@ -12,3 +12,10 @@ test('example.mjs prints the writer failure it read back', async () => {
   assert.equal(stdout, 'Demo Writer FAILED_AT_FREEZE VSS_E_WRITERERROR_RETRYABLE 80070020 database busy\n');
   assert.equal(stderr, '');
 });
+
+test('README.md shows example.mjs verbatim', () => {
+  const fs = require('node:fs');
+  const example = fs.readFileSync(path.join(__dirname, '..', 'example.mjs'), 'utf8');
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  assert.ok(readme.includes('```js\n' + example + '```\n'), 'the README example differs from example.mjs');
+});
