@@ -11,8 +11,15 @@
  * So each handler call goes through this file: the pool thread starts a helper
  * thread that calls the JS dispatcher (koffi queues it to the JS thread) and
  * meanwhile serves the JS thread's requests for those thread-bound calls, so
- * the JS handler gets their real HRESULT and message back at once. Nothing
- * here knows JavaScript; it is plain C over vssapi.h.
+ * the JS handler gets their real HRESULT and message back at once. A handler
+ * that returns a promise answers VSSNODE_PENDING and ends later with
+ * vssnode_finish; the pool thread serves its requests until then.
+ *
+ * vssnode_requester_abort is vss_requester_abort plus a copy of its message,
+ * for the binding runs it on a koffi worker thread (it waits for the writers'
+ * OnAbort, which need the JS thread) whose thread-local message JS cannot read.
+ *
+ * Nothing here knows JavaScript; it is plain C over vssapi.h.
  */
 #define _POSIX_C_SOURCE 200809L
 
