@@ -106,6 +106,25 @@ test('an unsubscribed writer is not listed; a closed writer gets no more events'
   assert.deepEqual(calls, []);
 });
 
+test('setFailure: a writer failure without an application part', async () => {
+  await withWriter({
+    handlers: {
+      onPrepareSnapshot(context) {
+        context.setFailure(HRESULT.VSS_E_WRITERERROR_OUTOFRESOURCES);
+        return false;
+      },
+    },
+  }, async (requester) => {
+    await backupThroughSnapshot(requester);
+    await requester.gatherWriterStatus();
+    const [status] = requester.writerStatuses();
+    assert.equal(status.stateName, 'FAILED_AT_PREPARE_SNAPSHOT');
+    assert.equal(status.hrFailureWriter, HRESULT.VSS_E_WRITERERROR_OUTOFRESOURCES);
+    assert.equal(status.hrApplication, HRESULT.S_OK);
+    assert.equal(status.message, null);
+  });
+});
+
 test('handles the program forgot are released by the garbage collector', async () => {
   const script = path.join(__dirname, '..', 'test-forgotten.js');
   const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script], { timeout: 60000 });
