@@ -25,7 +25,7 @@ test('a requester step with an invalid step value: E_INVALIDARG', async () => {
   const requester = new vss.Requester(coordinator);
   try {
     assert.throws(() => requester.start(99), isVssError(HRESULT.E_INVALIDARG, /^vss_requester_start: .*step is unknown/));
-    assert.throws(() => requester.runSync(99), isVssError(HRESULT.E_INVALIDARG, /vss_requester_start/));
+    assert.throws(() => requester.runSync(99), isVssError(HRESULT.E_INVALIDARG, /vss_requester_run/));
     await assert.rejects(requester.run(99), isVssError(HRESULT.E_INVALIDARG, /step is unknown/));
     assert.equal(new vss.VssError(HRESULT.E_INVALIDARG).code, 'E_INVALIDARG');
     assert.equal(new vss.VssError(HRESULT.E_INVALIDARG).hresult, 0x80070057);
@@ -57,7 +57,7 @@ test('DoSnapshotSet right after create: VSS_E_BAD_STATE, blocking and async', as
     try {
       requester.runSync(Step.DO_SNAPSHOT_SET);
     } catch (error) {
-      assert.equal(error.message, expected);
+      assert.equal(error.message, expected.replace('vss_requester_start', 'vss_requester_run'));
       assert.equal(error.retryable, 0);
     }
     await assert.rejects(requester.doSnapshotSet(), isVssError(HRESULT.VSS_E_BAD_STATE));
