@@ -24,6 +24,9 @@ static class Tests
     static int Main(string[] args)
     {
         Console.OutputEncoding = new UTF8Encoding(false);
+        if (args.Length == 2 && args[0] == "--child-forget") {
+            return ChildForget(args[1] == "isolated");
+        }
         if (args.Length >= 3) {
             s_sourceDir = args[0];
             s_exampleExe = args[1];
@@ -45,6 +48,7 @@ static class Tests
         if (s_exampleExe != null) {
             Run("README example: example.exe runs (library found through VSSAPI_LIBRARY alone) and prints the failure", ExampleRuns);
             Run("README example: README.md shows Example.cs verbatim", ReadmeShowsExample);
+            Run("a process that forgets its writer and requester still exits, on the default and on its own coordinator", ForgetfulProcessExits);
         }
         Console.WriteLine("{0} passed, {1} failed", s_passed, s_failed);
         return s_failed == 0 ? 0 : 1;
@@ -262,6 +266,14 @@ static class Tests
             Release.WaitOne();
             return true;
         }
+    }
+
+    class ShutdownWriter : Writer
+    {
+        public ShutdownWriter(Coordinator coordinator) : base(WriterClass, "Shutdown Writer", null, coordinator) { }
+
+        protected override bool OnFreeze() { return true; }
+        protected override bool OnBackupShutdown(Guid snapshotSetId) { return true; }
     }
 
     class NamedWriter : Writer
@@ -696,26 +708,73 @@ static class Tests
 
     static void ExampleRuns()
     {
-        var start = new ProcessStartInfo(s_mono, "--debug \"" + s_exampleExe + "\"") {
+        int exitCode;
+        string output = RunChild("--debug \"" + s_exampleExe + "\"", false, 60, out exitCode); // VSSAPI_LIBRARY alone
+        Equal(0, exitCode, "example.exe exit code; output: " + output);
+        Equal("Orders Writer: FAILED_AT_FREEZE VSS_E_WRITERERROR_RETRYABLE 0x80070020 orders.mdf is busy – réessayez\n",
+              output, "example.exe output");
+    }
+
+    // Run as a child process: a backup whose handlers ran on pool threads, then Main returns
+    // without disposing anything (Mono finalizes the handles while it shuts down).
+    static int ChildForget(bool isolated)
+    {
+        Coordinator coordinator = isolated ? Coordinator.Create() : null;
+        var writer = new ShutdownWriter(coordinator); // few handlers: some pool threads never ran managed code
+        writer.Subscribe();
+        var requester = new Requester(coordinator);
+        BackupThroughSnapshot(requester, true);
+        new Requester(coordinator).InitializeForBackup();
+        GC.Collect();
+        Console.WriteLine("child done");
+        return 0;
+    }
+
+    static string RunChild(string arguments, bool withLibraryPath, int timeoutSeconds, out int exitCode)
+    {
+        var start = new ProcessStartInfo(s_mono, arguments) {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.EnvironmentVariables.Remove("LD_LIBRARY_PATH"); // VSSAPI_LIBRARY alone must do
-        start.EnvironmentVariables["LANG"] = "C.UTF-8";       // Mono writes UTF-8 only in a UTF-8 locale
+        if (!withLibraryPath) {
+            start.EnvironmentVariables.Remove("LD_LIBRARY_PATH");
+        }
+        start.EnvironmentVariables["LANG"] = "C.UTF-8"; // Mono writes UTF-8 only in a UTF-8 locale
         start.EnvironmentVariables.Remove("LC_ALL");
         using (Process process = Process.Start(start)) {
-            string stderr = null;
+            string stdout = null, stderr = null;
+            var readOut = new Thread(() => stdout = process.StandardOutput.ReadToEnd());
             var readErr = new Thread(() => stderr = process.StandardError.ReadToEnd());
+            readOut.Start();
             readErr.Start();
-            string stdout = process.StandardOutput.ReadToEnd();
-            True(process.WaitForExit(120000), "example.exe exits");
+            if (!process.WaitForExit(timeoutSeconds * 1000)) {
+                process.Kill();
+                readOut.Join();
+                throw new Exception(string.Format("mono {0} did not exit within {1} s; output: {2}", arguments, timeoutSeconds, stdout));
+            }
+            readOut.Join();
             readErr.Join();
-            Equal(0, process.ExitCode, "example.exe exit code (stderr: " + stderr + ")");
-            Equal("Orders Writer: FAILED_AT_FREEZE VSS_E_WRITERERROR_RETRYABLE 0x80070020 orders.mdf is busy – réessayez\n",
-                  stdout, "example.exe output");
+            exitCode = process.ExitCode;
+            if (exitCode != 0) {
+                stdout += "\n(stderr: " + stderr + ")";
+            }
+            return stdout;
+        }
+    }
+
+    static void ForgetfulProcessExits()
+    {
+        string self = typeof(Tests).Assembly.Location;
+        foreach (string mode in new[] { "default", "isolated" }) {
+            for (int i = 0; i < 10; ++i) {
+                int exitCode;
+                string output = RunChild("--debug \"" + self + "\" --child-forget " + mode, true, 20, out exitCode);
+                Equal(0, exitCode, mode + " coordinator, exit code; output: " + output);
+                Equal("child done\n", output, mode + " coordinator, output");
+            }
         }
     }
 

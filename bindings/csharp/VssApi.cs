@@ -1197,54 +1197,56 @@ namespace OpenVss
         }
     }
 
-    // ---- handles --------------------------------------------------------------------------
+    // ---- handles ------------------------------------------------------------------------------
 
-    internal sealed class CoordinatorHandle : SafeHandle
+    // Released by Dispose(), or by the finalizer if forgotten. Not while the process exits: Mono
+    // runs the finalizers of live objects during its shutdown, when a pool thread that has not
+    // run managed code yet can no longer enter it; a requester's release (OnBackupShutdown) or a
+    // writer's (waiting for a running handler) would then wait for it forever. The process is
+    // ending: the library's memory goes with it.
+    internal abstract class VssHandle : SafeHandle
     {
-        public CoordinatorHandle() : base(IntPtr.Zero, true) { }
+        protected VssHandle() : base(IntPtr.Zero, true) { }
+
         public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
+
         protected override bool ReleaseHandle()
         {
-            Native.vss_coordinator_release(handle);
+            if (!Environment.HasShutdownStarted) {
+                Release(handle);
+            }
             return true;
         }
+
+        protected abstract void Release(IntPtr handle);
     }
 
-    internal sealed class WriterHandle : SafeHandle
+    internal sealed class CoordinatorHandle : VssHandle
     {
-        public WriterHandle() : base(IntPtr.Zero, true) { }
+        protected override void Release(IntPtr handle) { Native.vss_coordinator_release(handle); }
+    }
+
+    internal sealed class WriterHandle : VssHandle
+    {
         internal GCHandle Self; // the weak handle passed as `user`
-        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
-        protected override bool ReleaseHandle()
+
+        protected override void Release(IntPtr handle)
         {
             Native.vss_writer_release(handle); // waits for a running handler; none runs after it
             if (Self.IsAllocated) {
                 Self.Free();
             }
-            return true;
         }
     }
 
-    internal sealed class RequesterHandle : SafeHandle
+    internal sealed class RequesterHandle : VssHandle
     {
-        public RequesterHandle() : base(IntPtr.Zero, true) { }
-        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
-        protected override bool ReleaseHandle()
-        {
-            Native.vss_requester_release(handle);
-            return true;
-        }
+        protected override void Release(IntPtr handle) { Native.vss_requester_release(handle); }
     }
 
-    internal sealed class AsyncHandle : SafeHandle
+    internal sealed class AsyncHandle : VssHandle
     {
-        public AsyncHandle() : base(IntPtr.Zero, true) { }
-        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
-        protected override bool ReleaseHandle()
-        {
-            Native.vss_async_release(handle);
-            return true;
-        }
+        protected override void Release(IntPtr handle) { Native.vss_async_release(handle); }
     }
 
     // ---- Mono and the library's pool threads ----------------------------------------------
