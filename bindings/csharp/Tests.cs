@@ -41,6 +41,7 @@ static class Tests
         Run("(e) a handler that throws: the library reports NONRETRYABLE and the process goes on", HandlerThrows);
         Run("every handler runs, in order, on the library's threads; OnBackupShutdown at release", HandlerSequence);
         Run("Abort sends OnAbort", AbortSendsOnAbort);
+        Run("AddComponent selects one component; SetFailure (without Ex) in OnPrepareBackup", SelectOneAndSetFailure);
         Run("Unsubscribe and Subscribe again; identity, options and instance name", SubscribeAndIdentity);
         Run("garbage collection: a subscribed writer nobody references keeps answering", GcKeepsSubscribedWriter);
         Run("garbage collection: a forgotten writer and requester are released by their finalizers", GcReleasesForgotten);
@@ -274,6 +275,31 @@ static class Tests
 
         protected override bool OnFreeze() { return true; }
         protected override bool OnBackupShutdown(Guid snapshotSetId) { return true; }
+    }
+
+    class SelectiveWriter : Writer
+    {
+        public SelectiveWriter(Coordinator coordinator) : base(WriterClass, "Selective Writer", null, coordinator) { }
+
+        public readonly List<string> Seen = new List<string>();
+
+        protected override bool OnIdentify(WriterMetadata metadata)
+        {
+            foreach (string name in new[] { "Alpha", "Beta" }) {
+                metadata.AddComponent(ComponentType.FileGroup, "Data", name);
+                metadata.AddFiles(FileKind.FileGroup, "Data", name, "/srv/" + name, "*", true);
+            }
+            return true;
+        }
+
+        protected override bool OnPrepareBackup(WriterComponents components)
+        {
+            foreach (WriterComponent component in components) {
+                Seen.Add(component.ToString());
+            }
+            SetFailure(HResults.VSS_E_WRITERERROR_OUTOFRESOURCES);
+            return false;
+        }
     }
 
     class NamedWriter : Writer
@@ -581,6 +607,35 @@ static class Tests
             }
             True(writer.ShutdownSeen.WaitOne(TimeSpan.FromSeconds(30)), "OnBackupShutdown");
             True(Array.IndexOf(writer.Events, "Abort") >= 0, "OnAbort ran: " + string.Join(" ", writer.Events));
+        }
+    }
+
+    static void SelectOneAndSetFailure()
+    {
+        using (var coordinator = Coordinator.Create())
+        using (var writer = new SelectiveWriter(coordinator)) {
+            writer.Subscribe();
+            using (var requester = new Requester(coordinator)) {
+                requester.InitializeForBackup();
+                requester.SetBackupState(true, false, BackupType.Copy);
+                requester.GatherWriterMetadata();
+                WriterIdentity identity = requester.GetWriterIdentity(0);
+                requester.AddComponent(identity.InstanceId, identity.ClassId, ComponentType.FileGroup, "Data", "Beta");
+                ThrowsVss(HResults.VSS_E_OBJECT_ALREADY_EXISTS,
+                          () => requester.AddComponent(identity.InstanceId, identity.ClassId, ComponentType.FileGroup, "Data", "Beta"),
+                          "the same component twice");
+                requester.StartSnapshotSet();
+                requester.AddToSnapshotSet("C:\\");
+                requester.PrepareForBackup(); // a writer's veto does not fail the step
+                Equal("Data\\Beta", string.Join("|", writer.Seen), "the writer sees the one selected component");
+                requester.GatherWriterStatus();
+                WriterStatus status = requester.GetWriterStatus(0);
+                Equal(WriterState.FailedAtPrepareBackup, status.State, "state");
+                Equal(HResults.VSS_E_WRITERERROR_OUTOFRESOURCES, status.WriterFailure, "SetFailure's code");
+                Equal(null, status.Message, "no message without Ex");
+                Equal(1, requester.ComponentCount, "one selected component");
+                Equal("Beta", requester.GetComponentFailure(0).Name, "the selected component");
+            }
         }
     }
 
