@@ -434,13 +434,13 @@ static class Tests
             // An invalid step value.
             using (var requester = new Requester(coordinator)) {
                 VssException e = ThrowsVss(HResults.E_INVALIDARG, () => requester.Run((BackupStep)99), "step 99");
-                True(e.NativeMessage.Contains("vss_requester_start"), "message names the function: " + e.NativeMessage);
+                True(e.NativeMessage.Contains("vss_requester_run"), "message names the function: " + e.NativeMessage);
                 Equal(RetryClass.No, e.RetryClass, "E_INVALIDARG is not retryable");
                 Throws<VssException>(() => requester.Start((BackupStep)(-1)), "step -1 async");
 
                 // DoSnapshotSet right after create.
                 e = ThrowsVss(HResults.VSS_E_BAD_STATE, () => requester.DoSnapshotSet(), "DoSnapshotSet first");
-                Equal("vss_requester_start: VSS_E_BAD_STATE (" + Vss.HResultMeaning(HResults.VSS_E_BAD_STATE) + ")",
+                Equal("vss_requester_run: VSS_E_BAD_STATE (" + Vss.HResultMeaning(HResults.VSS_E_BAD_STATE) + ")",
                       e.NativeMessage, "the library's message");
                 Equal(e.NativeMessage, e.Message, "Message is the library's message");
 
