@@ -131,7 +131,8 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_create(vss_coordinator *coordinato
                                                      vss_writer **out) VSSAPI_NOTHROW;
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_subscribe(vss_writer *writer) VSSAPI_NOTHROW;
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_unsubscribe(vss_writer *writer) VSSAPI_NOTHROW;
-/* Stops the writer (no handler runs after it returns) and drops the reference. */
+/* Stops the writer (no handler runs after it returns) and drops the reference. Not from
+ * inside one of its own handlers: that is reported as a caller bug and does nothing. */
 VSSAPI_EXPORT void VSS_CALL vss_writer_release(vss_writer *writer) VSSAPI_NOTHROW;
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_instance_id(vss_writer *writer, vss_guid *out) VSSAPI_NOTHROW;
 

@@ -4,6 +4,7 @@
 // Failures leave a message for this thread (vss_last_error_message).
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "com/misuse.h"
 #include "com/utf.h"
 #include "core/coordinator.h"
 #include "core/hresult_text.h"
@@ -430,6 +431,13 @@ FLAT_CATCH("vss_writer_unsubscribe")
 VSSAPI_EXPORT void VSS_CALL vss_writer_release(vss_writer *writer) noexcept
 {
     if (writer == nullptr) {
+        return;
+    }
+    const auto core_writer = static_cast<vssapi::writer::WriterImpl *>(writer_of(writer)->impl)->core_writer();
+    if (core_writer && core_writer->current_call() != nullptr) {
+        // The running handler still uses this writer: releasing it here would
+        // free it under the handler's feet. A caller bug, reported, not done.
+        vssapi::com::report_misuse("vss_writer", "vss_writer_release from inside one of its own handlers");
         return;
     }
     std::unique_ptr<FlatWriter> owned(writer_of(writer));
