@@ -3,6 +3,8 @@
 #include <vsserror.h>
 #include <vssapi/vssapi.h>
 
+#include "com/misuse.h"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -279,4 +281,40 @@ TEST_CASE("flat API: each step as an async handle, and the virtual clock")
     REQUIRE(vss_coordinator_default(&real) == S_OK);
     CHECK(vss_coordinator_advance_clock(real, 1) == VSS_E_BAD_STATE);
     vss_coordinator_release(real);
+}
+
+namespace {
+std::atomic<int> g_misuse{0};
+void count_misuse(const char *, const char *) noexcept
+{
+    ++g_misuse;
+}
+} // namespace
+
+TEST_CASE("C-6.3 flat API: releasing a writer from inside its own handler is reported and does nothing")
+{
+    const auto previous = vssapi::com::set_misuse_handler(&count_misuse);
+    g_misuse = 0;
+    Coordinator coordinator;
+    vss_writer_callbacks callbacks = no_callbacks();
+    callbacks.on_prepare_backup = [](void *, vss_writer *writer, vss_components *) -> int32_t {
+        vss_writer_release(writer); // a caller bug: refused
+        return vss_writer_set_failure_ex(writer, VSS_E_WRITERERROR_RETRYABLE, 1, "still alive") == S_OK ? 1 : -1;
+    };
+    Writer writer(coordinator.handle, callbacks, nullptr);
+    vss_requester *requester = nullptr;
+    REQUIRE(vss_requester_create(coordinator.handle, &requester) == S_OK);
+    REQUIRE(vss_requester_initialize_for_backup(requester) == S_OK);
+    REQUIRE(vss_requester_run(requester, VSS_STEP_GATHER_WRITER_METADATA) == S_OK);
+    REQUIRE(vss_requester_run(requester, VSS_STEP_PREPARE_FOR_BACKUP) == S_OK);
+    REQUIRE(vss_requester_run(requester, VSS_STEP_GATHER_WRITER_STATUS) == S_OK);
+    vss_writer_status status{};
+    status.size = sizeof status;
+    REQUIRE(vss_requester_status(requester, 0, &status) == S_OK);
+    CHECK(status.hr_failure_writer == VSS_E_WRITERERROR_RETRYABLE);
+    CHECK(std::string(status.message) == "still alive");
+    vss_writer_status_clear(&status);
+    vss_requester_release(requester);
+    CHECK(g_misuse == 1);
+    vssapi::com::set_misuse_handler(previous);
 }
