@@ -277,6 +277,9 @@ void print_writers(IVssBackupComponentsEx3 *backup, const char *after)
 
 int main()
 {
+    std::puts("openvss main job: three writers (vswriter.h) and one requester (vsbackup.h) in one process.\n"
+              "The database writer vetoes OnFreeze (retryable), the mail writer reports a partial failure,\n"
+              "the registry writer succeeds; the tables show what GetWriterStatusEx reads back.\n");
     DatabaseWriter database;
     MailWriter mail;
     RegistryWriter registry;
