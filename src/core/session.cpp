@@ -1,6 +1,7 @@
 #include "core/session.h"
 
 #include "com/guid.h"
+#include "com/utf.h"
 
 #include <algorithm>
 #include <cstdarg>
@@ -137,9 +138,9 @@ void Session::record(Participant &participant, const WriterStatus &status, Event
 {
     const std::lock_guard<std::mutex> hold(lock_);
     if (trace_enabled()) {
-        const std::u16string &name = participant.identity->name;
+        const std::string name = com::utf16_to_utf8(participant.identity->name);
         trace("writer '%s' %s: %s -> %s, hrFailureWriter 0x%08x, hrApplication 0x%08x (%s)",
-              std::string(name.begin(), name.end()).c_str(), event_name(event), state_name(participant.status.state),
+              name.c_str(), event_name(event), state_name(participant.status.state),
               state_name(status.state), static_cast<unsigned>(status.hr_failure),
               static_cast<unsigned>(status.hr_application), why);
     }
