@@ -246,8 +246,15 @@ void BackupComponents::on_final_release() noexcept
     session_.reset();
 }
 
-HRESULT BackupComponents::hand_out(HRESULT started, std::shared_ptr<core::Operation> operation, IVssAsync **ppAsync)
+HRESULT BackupComponents::start(HRESULT (core::Session::*step)(std::shared_ptr<core::Operation> &),
+                                IVssAsync **ppAsync)
 {
+    if (ppAsync == nullptr) {
+        return E_INVALIDARG;
+    }
+    *ppAsync = nullptr;
+    std::shared_ptr<core::Operation> operation;
+    const HRESULT started = ((*session_).*step)(operation);
     if (FAILED(started)) {
         return started;
     }
@@ -325,13 +332,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE BackupComponents::GatherWriterMetadata(IVssAsync **pAsync) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pAsync == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pAsync = nullptr;
-    std::shared_ptr<core::Operation> operation;
-    const HRESULT started = session_->gather_writer_metadata(operation);
-    return hand_out(started, std::move(operation), pAsync);
+    return start(&core::Session::gather_writer_metadata, pAsync);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -474,13 +475,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE BackupComponents::PrepareForBackup(IVssAsync **ppAsync) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (ppAsync == nullptr) {
-        return E_INVALIDARG;
-    }
-    *ppAsync = nullptr;
-    std::shared_ptr<core::Operation> operation;
-    const HRESULT started = session_->prepare_for_backup(operation);
-    return hand_out(started, std::move(operation), ppAsync);
+    return start(&core::Session::prepare_for_backup, ppAsync);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -518,26 +513,14 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE BackupComponents::DoSnapshotSet(IVssAsync **ppAsync) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (ppAsync == nullptr) {
-        return E_INVALIDARG;
-    }
-    *ppAsync = nullptr;
-    std::shared_ptr<core::Operation> operation;
-    const HRESULT started = session_->do_snapshot_set(operation);
-    return hand_out(started, std::move(operation), ppAsync);
+    return start(&core::Session::do_snapshot_set, ppAsync);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE BackupComponents::GatherWriterStatus(IVssAsync **pAsync) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pAsync == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pAsync = nullptr;
-    std::shared_ptr<core::Operation> operation;
-    const HRESULT started = session_->gather_writer_status(operation);
-    return hand_out(started, std::move(operation), pAsync);
+    return start(&core::Session::gather_writer_status, pAsync);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -608,13 +591,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE BackupComponents::BackupComplete(IVssAsync **ppAsync) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (ppAsync == nullptr) {
-        return E_INVALIDARG;
-    }
-    *ppAsync = nullptr;
-    std::shared_ptr<core::Operation> operation;
-    const HRESULT started = session_->backup_complete(operation);
-    return hand_out(started, std::move(operation), ppAsync);
+    return start(&core::Session::backup_complete, ppAsync);
 }
 VSSAPI_CATCH_RETURN()
 

@@ -92,8 +92,8 @@ public:
     core::Session &session() noexcept { return *session_; }
 
 private:
-    // Wraps a started operation in an IVssAsync for the caller.
-    HRESULT hand_out(HRESULT started, std::shared_ptr<core::Operation> operation, IVssAsync **ppAsync);
+    // Starts one asynchronous step of the session and hands the caller its IVssAsync.
+    HRESULT start(HRESULT (core::Session::*step)(std::shared_ptr<core::Operation> &), IVssAsync **ppAsync);
 
     // Reset at the last Release: a tombstone keeps no session, writer or coordinator alive.
     std::unique_ptr<core::Session> session_;
