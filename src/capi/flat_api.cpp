@@ -207,6 +207,21 @@ bool sized(const T *value)
     return value != nullptr && value->size >= sizeof(T);
 }
 
+// A requester count (writers, statuses) through the COM getter that gives it.
+HRESULT read_count(const char *function, vss_requester *requester,
+                   HRESULT (STDMETHODCALLTYPE IVssBackupComponentsEx4::*getter)(UINT *), uint32_t *count)
+{
+    if (requester == nullptr || count == nullptr) {
+        return fail(function, E_INVALIDARG, "requester or count is NULL");
+    }
+    UINT n = 0;
+    const HRESULT hr = (requester_of(requester)->*getter)(&n);
+    if (SUCCEEDED(hr)) {
+        *count = n;
+    }
+    return check(function, hr);
+}
+
 // Starts `step`; failures are reported under `function`'s name.
 HRESULT start_step(const char *function, vss_requester *requester, vss_step step, vss_async **out)
 {
@@ -750,16 +765,7 @@ VSSAPI_EXPORT void VSS_CALL vss_async_release(vss_async *async) noexcept
 
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_writer_count(vss_requester *requester, uint32_t *count) noexcept
 try {
-    REQUIRE_REQUESTER("vss_requester_writer_count")
-    if (count == nullptr) {
-        return fail("vss_requester_writer_count", E_INVALIDARG, "count is NULL");
-    }
-    UINT n = 0;
-    const HRESULT hr = requester_of(requester)->GetWriterMetadataCount(&n);
-    if (SUCCEEDED(hr)) {
-        *count = n;
-    }
-    return check("vss_requester_writer_count", hr);
+    return read_count("vss_requester_writer_count", requester, &IVssBackupComponentsEx4::GetWriterMetadataCount, count);
 }
 FLAT_CATCH("vss_requester_writer_count")
 
@@ -969,16 +975,7 @@ FLAT_CATCH("vss_requester_abort")
 
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_status_count(vss_requester *requester, uint32_t *count) noexcept
 try {
-    REQUIRE_REQUESTER("vss_requester_status_count")
-    if (count == nullptr) {
-        return fail("vss_requester_status_count", E_INVALIDARG, "count is NULL");
-    }
-    UINT n = 0;
-    const HRESULT hr = requester_of(requester)->GetWriterStatusCount(&n);
-    if (SUCCEEDED(hr)) {
-        *count = n;
-    }
-    return check("vss_requester_status_count", hr);
+    return read_count("vss_requester_status_count", requester, &IVssBackupComponentsEx4::GetWriterStatusCount, count);
 }
 FLAT_CATCH("vss_requester_status_count")
 
