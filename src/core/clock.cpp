@@ -1,8 +1,30 @@
 #include "core/clock.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace vssapi::core {
+namespace {
+
+// The work the calling thread does (a WorkScope), if any.
+thread_local const void *t_work = nullptr;
+
+// What a SimulatedClock token points at: which clock it counts for.
+struct WorkMark {
+    SimulatedClock *clock;
+};
+
+} // namespace
+
+Clock::WorkScope::WorkScope(const WorkToken &token) noexcept : previous_(t_work)
+{
+    t_work = token.get();
+}
+
+Clock::WorkScope::~WorkScope()
+{
+    t_work = previous_;
+}
 
 void Clock::sleep_for(Duration span)
 {
@@ -66,6 +88,100 @@ int VirtualClock::waiters() const
 {
     const std::lock_guard<std::mutex> hold(lock_);
     return waiters_;
+}
+
+TimePoint SimulatedClock::now() const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return now_;
+}
+
+WorkToken SimulatedClock::begin_work()
+{
+    {
+        const std::lock_guard<std::mutex> hold(lock_);
+        ++busy_;
+        ++generation_;
+    }
+    return WorkToken(new WorkMark{this}, [](void *mark) {
+        auto *work = static_cast<WorkMark *>(mark);
+        work->clock->end_work();
+        delete work;
+    });
+}
+
+void SimulatedClock::end_work()
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    --busy_;
+    ++generation_;
+}
+
+int SimulatedClock::busy() const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return busy_;
+}
+
+void SimulatedClock::advance_if_idle()
+{
+    if (busy_ > 0 || waiters_.empty()) {
+        return;
+    }
+    TimePoint earliest = TimePoint::max();
+    for (const Waiter &waiter : waiters_) {
+        if (waiter.confirmed != generation_) {
+            return; // someone may be done already: let it look first
+        }
+        earliest = std::min(earliest, waiter.deadline);
+    }
+    if (earliest != TimePoint::max() && earliest > now_) {
+        now_ = earliest;
+        ++generation_;
+    }
+}
+
+bool SimulatedClock::wait_until(std::unique_lock<std::mutex> &lock, std::condition_variable &cv,
+                                TimePoint deadline, const std::function<bool()> &done)
+{
+    const auto *mark = static_cast<const WorkMark *>(t_work);
+    const bool carries_work = mark != nullptr && mark->clock == this;
+    std::list<Waiter>::iterator self;
+    {
+        const std::lock_guard<std::mutex> hold(lock_);
+        self = waiters_.insert(waiters_.end(), Waiter{deadline});
+        busy_ -= carries_work ? 1 : 0;
+        ++generation_;
+    }
+    bool result = false;
+    while (true) {
+        std::uint64_t seen = 0;
+        {
+            const std::lock_guard<std::mutex> hold(lock_);
+            seen = generation_; // read before done(): a change after it bumps the generation
+        }
+        if (done()) {
+            result = true;
+            break;
+        }
+        {
+            const std::lock_guard<std::mutex> hold(lock_);
+            if (now_ >= deadline) {
+                break;
+            }
+            self->confirmed = seen;
+            advance_if_idle();
+            if (now_ >= deadline) {
+                break;
+            }
+        }
+        cv.wait_for(lock, std::chrono::milliseconds(1));
+    }
+    const std::lock_guard<std::mutex> hold(lock_);
+    waiters_.erase(self);
+    busy_ += carries_work ? 1 : 0;
+    ++generation_;
+    return result;
 }
 
 std::shared_ptr<Clock> make_real_clock()

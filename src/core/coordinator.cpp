@@ -41,8 +41,21 @@ std::shared_ptr<Coordinator> Coordinator::create(CoordinatorOptions options)
 }
 
 Coordinator::Coordinator(CoordinatorOptions options)
-    : options_(std::move(options)), dispatcher_(options_.workers)
+    : options_(std::move(options)), dispatcher_(options_.workers), provider_(options_.provider)
 {
+}
+
+std::shared_ptr<SnapshotProvider> Coordinator::provider() const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return provider_;
+}
+
+void Coordinator::set_provider(std::shared_ptr<SnapshotProvider> provider)
+{
+    Expects(provider != nullptr);
+    const std::lock_guard<std::mutex> hold(lock_);
+    provider_ = std::move(provider);
 }
 
 Coordinator::~Coordinator() = default;

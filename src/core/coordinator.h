@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/dispatcher.h"
 #include "core/snapshot_provider.h"
+#include "core/trace.h"
 #include "core/writer.h"
 
 #include <memory>
@@ -23,6 +24,7 @@ struct CoordinatorOptions {
     unsigned session_limit = 64;                        // C-4.7
     std::shared_ptr<Clock> clock;                       // null: the real clock
     std::shared_ptr<SnapshotProvider> provider;         // null: InMemoryProvider
+    TraceSink trace;                                    // null: no trace
 };
 
 class Coordinator : public std::enable_shared_from_this<Coordinator> {
@@ -60,7 +62,9 @@ public:
     const CoordinatorOptions &options() const noexcept { return options_; }
     const std::shared_ptr<Clock> &clock() const noexcept { return options_.clock; }
     Dispatcher &dispatcher() noexcept { return dispatcher_; }
-    SnapshotProvider &provider() noexcept { return *options_.provider; }
+    std::shared_ptr<SnapshotProvider> provider() const;
+    // A scenario's provider behaviour replaces the provider (the next commit uses it).
+    void set_provider(std::shared_ptr<SnapshotProvider> provider);
     SnapshotStore &snapshots() noexcept { return snapshots_; }
 
 private:
@@ -70,6 +74,7 @@ private:
     Dispatcher dispatcher_;
     SnapshotStore snapshots_;
     mutable std::mutex lock_;
+    std::shared_ptr<SnapshotProvider> provider_;
     std::vector<std::shared_ptr<Writer>> writers_;
     GUID set_in_creation_{};
     bool set_in_progress_ = false;

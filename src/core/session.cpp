@@ -351,10 +351,12 @@ std::vector<Session::Participant *> Session::abortable_participants()
     return targets;
 }
 
-void Session::send(Event event, const std::vector<Participant *> &targets, VSS_APPLICATION_LEVEL level)
+std::vector<TraceEntry> Session::send(Event event, const std::vector<Participant *> &targets,
+                                      VSS_APPLICATION_LEVEL level)
 {
+    std::vector<TraceEntry> entries;
     if (targets.empty()) {
-        return;
+        return entries;
     }
     const auto view = make_view(level);
     auto batch = std::make_shared<CallBatch>(coordinator_->clock());
@@ -395,6 +397,18 @@ void Session::send(Event event, const std::vector<Participant *> &targets, VSS_A
                 report = pending.report;
             }
         }
+        TraceEntry &entry = entries.emplace_back();
+        entry.session_id = id_;
+        entry.writer = participant.identity;
+        entry.event = event;
+        entry.outcome = end;
+        {
+            const std::lock_guard<std::mutex> hold(batch->lock());
+            entry.started = pending.started;
+            entry.thread = pending.thread;
+            entry.start = pending.start_time;
+            entry.end = pending.finished ? pending.end_time : coordinator_->clock()->now();
+        }
         if (event == Event::Freeze) {
             participant.freeze_end = pending.end_time;
         }
@@ -402,9 +416,13 @@ void Session::send(Event event, const std::vector<Participant *> &targets, VSS_A
             participant.post_snapshot_sent = true;
         }
         if (event == Event::Abort || event == Event::BackupShutdown) {
-            // Their outcome changes nothing: C-3.6 sets the status after an abort,
-            // and after BackupShutdown the session is gone.
+            // Their outcome changes nothing: C-3.6 sets the status after an abort
+            // (send_abort traces it then), and after BackupShutdown the session is gone.
             trace("writer handled %s", event_name(event));
+            if (event == Event::BackupShutdown) {
+                entry.status_after = participant.status;
+                emit(entry);
+            }
             continue;
         }
         if (event == Event::Identify && end == HandlerEnd::ReturnedTrue && (!report || report->hr_writer == S_OK)) {
@@ -413,16 +431,29 @@ void Session::send(Event event, const std::vector<Participant *> &targets, VSS_A
         }
         record(participant, status_after_handler(participant.status, event, end, report ? &*report : nullptr), event,
                end == HandlerEnd::TimedOut ? "no answer within the event timeout" : "handler returned");
+        entry.status_after = participant.status;
+        emit(entry);
+    }
+    return entries;
+}
+
+void Session::emit(const TraceEntry &entry) const
+{
+    if (coordinator_->options().trace) {
+        coordinator_->options().trace(entry);
     }
 }
 
 void Session::send_abort(const std::vector<Participant *> &targets, bool by_requester)
 {
-    send(Event::Abort, targets);
-    for (Participant *participant : targets) {
+    std::vector<TraceEntry> entries = send(Event::Abort, targets);
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        Participant *participant = targets[i];
         const Event last = participant->last_event;
         record(*participant, status_after_abort(participant->status, by_requester, last), last,
                by_requester ? "AbortBackup" : "aborted by the service");
+        entries[i].status_after = participant->status;
+        emit(entries[i]);
     }
 }
 
@@ -485,6 +516,7 @@ HRESULT Session::commit_snapshot_set()
         std::mutex lock;
         std::condition_variable done_cv;
         bool started = false;
+        std::thread::id thread;
         bool done = false;
         HRESULT result = E_UNEXPECTED;
         SnapshotSetRequest request;
@@ -497,11 +529,14 @@ HRESULT Session::commit_snapshot_set()
         state->request.snapshots = pending_snapshots_;
     }
     Coordinator &coordinator = *coordinator_;
-    std::shared_ptr<SnapshotProvider> provider = coordinator.options().provider;
-    coordinator.dispatcher().post(coordinator.dispatcher().make_strand(), [state, provider] {
+    std::shared_ptr<SnapshotProvider> provider = coordinator.provider();
+    coordinator.dispatcher().post(coordinator.dispatcher().make_strand(),
+                                  [state, provider, work = coordinator.clock()->begin_work()] {
+        const Clock::WorkScope doing(work);
         {
             const std::lock_guard<std::mutex> hold(state->lock);
             state->started = true;
+            state->thread = std::this_thread::get_id();
         }
         HRESULT result = E_UNEXPECTED;
         try {
@@ -517,8 +552,18 @@ HRESULT Session::commit_snapshot_set()
         state->done_cv.notify_all();
     });
     std::unique_lock<std::mutex> hold(state->lock);
-    const TimePoint deadline = coordinator.clock()->now() + coordinator.options().commit_window;
-    if (!coordinator.clock()->wait_until(hold, state->done_cv, deadline, [&] { return state->done; })) {
+    TraceEntry entry;
+    entry.kind = TraceEntry::Kind::Commit;
+    entry.session_id = id_;
+    entry.start = coordinator.clock()->now();
+    const TimePoint deadline = entry.start + coordinator.options().commit_window;
+    const bool in_time = coordinator.clock()->wait_until(hold, state->done_cv, deadline, [&] { return state->done; });
+    entry.started = state->started;
+    entry.thread = state->thread;
+    entry.end = coordinator.clock()->now();
+    entry.result = in_time ? state->result : VSS_E_HOLD_WRITES_TIMEOUT;
+    emit(entry);
+    if (!in_time) {
         if (state->started) {
             coordinator.dispatcher().add_worker(); // the provider keeps its thread
         }
@@ -592,6 +637,16 @@ HRESULT Session::run_do_snapshot_set(Operation &operation)
                 record(*participant,
                        status_after_handler(participant->status, Event::Freeze, HandlerEnd::FreezeTimeout, nullptr),
                        Event::Freeze, "freeze window passed before Thaw");
+                TraceEntry verdict;
+                verdict.kind = TraceEntry::Kind::Verdict;
+                verdict.session_id = id_;
+                verdict.writer = participant->identity;
+                verdict.event = Event::Freeze;
+                verdict.outcome = HandlerEnd::FreezeTimeout;
+                verdict.start = participant->freeze_end;
+                verdict.end = now;
+                verdict.status_after = participant->status;
+                emit(verdict);
                 timed_out.push_back(participant);
             } else {
                 at_level.push_back(participant);
@@ -855,7 +910,7 @@ HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider
     if (volume.empty()) {
         return E_INVALIDARG;
     }
-    if (!IsEqualGUID(provider_id, GUID_NULL) && !IsEqualGUID(provider_id, coordinator_->provider().id())) {
+    if (!IsEqualGUID(provider_id, GUID_NULL) && !IsEqualGUID(provider_id, coordinator_->provider()->id())) {
         return VSS_E_PROVIDER_NOT_REGISTERED;
     }
     if (volume.back() != u'\\' && volume.back() != u'/') {
@@ -872,7 +927,7 @@ HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider
     SnapshotRecord record;
     record.snapshot_id = com::new_guid();
     record.snapshot_set_id = snapshot_set_id_;
-    record.provider_id = coordinator_->provider().id();
+    record.provider_id = coordinator_->provider()->id();
     record.original_volume = std::move(volume);
     record.originating_machine = u"localhost";
     record.service_machine = u"localhost";

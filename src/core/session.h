@@ -134,7 +134,9 @@ private:
     HRESULT run_gather_status(Operation &operation);
 
     // Sends `event` to `targets` in parallel and applies C-2.5 to each.
-    void send(Event event, const std::vector<Participant *> &targets, VSS_APPLICATION_LEVEL level = VSS_APP_AUTO);
+    std::vector<TraceEntry> send(Event event, const std::vector<Participant *> &targets,
+                                 VSS_APPLICATION_LEVEL level = VSS_APP_AUTO);
+    void emit(const TraceEntry &entry) const; // to the coordinator's trace sink, if any
     // OnAbort to `targets`; statuses as C-3.6 says.
     void send_abort(const std::vector<Participant *> &targets, bool by_requester);
     HRESULT commit_snapshot_set();

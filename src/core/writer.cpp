@@ -48,7 +48,10 @@ std::size_t CallBatch::run(Dispatcher &dispatcher, Duration timeout)
     std::vector<Dispatcher::Posting> postings;
     postings.reserve(calls_.size());
     for (const auto &pending : calls_) {
-        postings.emplace_back(pending->writer->strand(), [self, pending] { pending->writer->run(self, pending); });
+        postings.emplace_back(pending->writer->strand(), [self, pending, work = clock_->begin_work()] {
+            const Clock::WorkScope doing(work);
+            pending->writer->run(self, pending);
+        });
     }
     dispatcher.post_all(std::move(postings));
     // Woken once, by the last call to finish (not by each: that made a batch

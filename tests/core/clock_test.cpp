@@ -67,3 +67,94 @@ TEST_CASE("C-4.2 operation: status while pending, result when done, Cancel's ans
     CHECK(failing->status() == E_OUTOFMEMORY);
     CHECK(failing->cancel() == E_OUTOFMEMORY);
 }
+
+// ---- SimulatedClock: virtual time that moves when every piece of work waits
+
+namespace {
+
+// Sleeps `span` on `clock` as one piece of work, on its own thread.
+std::thread sleeper(SimulatedClock &clock, Duration span, TimePoint &woke)
+{
+    return std::thread([&clock, span, &woke, work = clock.begin_work()] {
+        const Clock::WorkScope doing(work);
+        clock.sleep_for(span);
+        woke = clock.now();
+    });
+}
+
+} // namespace
+
+TEST_CASE("C-4.5 simulated clock: a 10-minute sleep ends at once, exactly 10 minutes later")
+{
+    SimulatedClock clock;
+    TimePoint woke{};
+    const auto real_start = std::chrono::steady_clock::now();
+    sleeper(clock, 600s, woke).join();
+    CHECK(woke == TimePoint{} + 600s);
+    CHECK(std::chrono::steady_clock::now() - real_start < 5s);
+    CHECK(clock.busy() == 0);
+}
+
+TEST_CASE("C-4.5 simulated clock: parallel sleeps overlap, each wakes at its own time")
+{
+    SimulatedClock clock;
+    TimePoint first{}, second{};
+    std::thread a = sleeper(clock, 5s, first);
+    std::thread b = sleeper(clock, 7s, second);
+    a.join();
+    b.join();
+    CHECK(first == TimePoint{} + 5s);
+    CHECK(second == TimePoint{} + 7s);
+}
+
+TEST_CASE("C-4.5 simulated clock: time stands still while some work is running")
+{
+    SimulatedClock clock;
+    WorkToken busy = clock.begin_work(); // running, not waiting
+    TimePoint woke{};
+    std::thread a = sleeper(clock, 60s, woke);
+    std::this_thread::sleep_for(50ms);
+    CHECK(clock.now() == TimePoint{});
+    busy.reset();
+    a.join();
+    CHECK(woke == TimePoint{} + 60s);
+}
+
+TEST_CASE("C-4.5 simulated clock: a wait that work ends in time does not move time on")
+{
+    SimulatedClock clock;
+    std::mutex lock;
+    std::condition_variable cv;
+    bool flag = false;
+    std::thread worker([&, work = clock.begin_work()]() mutable {
+        std::this_thread::sleep_for(20ms); // real work, not on the clock
+        {
+            const std::lock_guard<std::mutex> hold(lock);
+            flag = true;
+        }
+        cv.notify_all();
+        work.reset(); // ends after its result is visible, as dispatcher tasks do
+    });
+    bool finished = false;
+    {
+        const WorkToken mine = clock.begin_work();
+        const Clock::WorkScope doing(mine);
+        std::unique_lock<std::mutex> hold(lock);
+        finished = clock.wait_until(hold, cv, clock.now() + 600s, [&] { return flag; });
+    }
+    worker.join();
+    CHECK(finished);
+    CHECK(clock.now() == TimePoint{});
+}
+
+TEST_CASE("C-4.5 simulated clock: a wait nobody ends times out at its deadline")
+{
+    SimulatedClock clock;
+    std::mutex lock;
+    std::condition_variable cv;
+    const WorkToken mine = clock.begin_work();
+    const Clock::WorkScope doing(mine);
+    std::unique_lock<std::mutex> hold(lock);
+    CHECK_FALSE(clock.wait_until(hold, cv, clock.now() + 600s, [] { return false; }));
+    CHECK(clock.now() == TimePoint{} + 600s);
+}
