@@ -14,6 +14,7 @@
 #include "writer/writer_impl.h"
 
 #include <vsbackup.h>
+#include <vssapi/retry.h>
 #include <vssapi/vssapi.h>
 #include <vswriter.h>
 
@@ -1161,8 +1162,9 @@ FLAT_CATCH("vss_requester_snapshot_props")
 } // extern "C"
 
 // ---- retry helper (C-7.2) ---------------------------------------------------
-// vss_retry_run: the policy check, the report and the closing message around
-// core's run_with_retry on the coordinator's clock.
+// vss_retry_run and its COM twin vss_retry_run_com (vssapi/retry.h) share the
+// policy check, the report and the closing message; both run core's
+// run_with_retry on the coordinator's clock.
 
 namespace {
 
@@ -1297,5 +1299,34 @@ try {
         report, user);
 }
 FLAT_CATCH("vss_retry_run")
+
+VSSAPI_EXPORT HRESULT VSS_CALL vss_retry_run_com(const vss_retry_policy *policy, vss_retry_com_attempt_fn attempt,
+                                                 vss_retry_report_fn report, void *user) noexcept
+try {
+    constexpr const char *function = "vss_retry_run_com";
+    if (attempt == nullptr) {
+        return fail(function, E_INVALIDARG, "attempt is NULL");
+    }
+    RetryPolicy settings;
+    const HRESULT checked = read_policy(function, policy, settings);
+    if (FAILED(checked)) {
+        return checked;
+    }
+    // CreateVssBackupComponents' object, on the coordinator current now.
+    const std::shared_ptr<Coordinator> service = Coordinator::current();
+    return run_retry(
+        function, *service->clock(), settings,
+        [&](unsigned number) -> HRESULT {
+            Ref<IVssBackupComponents> fresh; // released when the attempt ends, before any wait
+            try {
+                fresh.p = new vssapi::requester::BackupComponents(service);
+                return attempt(user, fresh.p, number);
+            } catch (...) {
+                return vssapi::com::hresult_from_current_exception();
+            }
+        },
+        report, user);
+}
+FLAT_CATCH("vss_retry_run_com")
 
 } // extern "C"
