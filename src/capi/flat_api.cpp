@@ -1232,23 +1232,24 @@ HRESULT run_retry(const char *function, vssapi::core::Clock &clock, const RetryP
         }
     });
     if (FAILED(hr)) {
-        char detail[160];
-        const char *text = vssapi::core::find_hresult(hr) != nullptr ? vssapi::core::find_hresult(hr)->meaning : "";
+        // "attempt 4, retryable but no retry left (max_retries 3): <meaning>"
+        char why[96];
         switch (last.retry_class) {
         case RetryClass::No:
-            std::snprintf(detail, sizeof detail, "attempt %u, not retryable: %s", last.number, text);
+            std::snprintf(why, sizeof why, "attempt %u, not retryable", last.number);
             break;
         case RetryClass::AfterWait:
-            std::snprintf(detail, sizeof detail, "attempt %u, retryable but no retry left (max_retries %u): %s",
-                          last.number, policy.max_retries, text);
+            std::snprintf(why, sizeof why, "attempt %u, retryable but no retry left (max_retries %u)", last.number,
+                          policy.max_retries);
             break;
         case RetryClass::ShortBackOff:
-            std::snprintf(detail, sizeof detail,
-                          "attempt %u, retryable but no retry left (in_progress_max_retries %u): %s", last.number,
-                          policy.in_progress_max_retries, text);
+            std::snprintf(why, sizeof why, "attempt %u, retryable but no retry left (in_progress_max_retries %u)",
+                          last.number, policy.in_progress_max_retries);
             break;
         }
-        return fail(function, hr, detail);
+        const vssapi::core::HresultText *text = vssapi::core::find_hresult(hr);
+        const std::string detail = text != nullptr ? std::string(why) + ": " + text->meaning : std::string(why);
+        return fail(function, hr, detail.c_str());
     }
     return hr;
 }
