@@ -309,6 +309,61 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_snapshot_props(vss_requester *r
                                                                 vss_snapshot_props *out) VSSAPI_NOTHROW;
 VSSAPI_EXPORT void VSS_CALL vss_snapshot_props_clear(vss_snapshot_props *props) VSSAPI_NOTHROW;
 
+/* ---- retry helper (contract C-7.2) ------------------------------------ */
+
+/* The largest values vss_retry_run accepts; beyond them it returns E_INVALIDARG. */
+#define VSS_RETRY_MAX_RETRIES 100u         /* for max_retries and in_progress_max_retries */
+#define VSS_RETRY_MAX_WAIT_MS 86400000u    /* 24 hours, for wait_ms and in_progress_wait_ms */
+
+/* Every number is a setting. vss_retry_policy_default fills Microsoft's guidance for the
+ * retryable writer and commit codes (at most 3 retries, 10 minutes apart) and, for
+ * VSS_E_SNAPSHOT_SET_IN_PROGRESS, its own budget: 5 retries 30 s apart. */
+typedef struct vss_retry_policy {
+    uint32_t size;                    /* sizeof(vss_retry_policy), set by the caller */
+    uint32_t max_retries;             /* retries after a class-1 failure (vss_is_retryable) */
+    uint64_t wait_ms;                 /* wait before each of them */
+    uint32_t in_progress_max_retries; /* retries after VSS_E_SNAPSHOT_SET_IN_PROGRESS (class 2) */
+    uint64_t in_progress_wait_ms;     /* wait before each of them */
+} vss_retry_policy;
+
+/* One attempt, reported once its outcome and the wait after it are known (before that wait). */
+typedef struct vss_retry_attempt {
+    uint32_t size;        /* sizeof(vss_retry_attempt), set by the library */
+    uint32_t number;      /* 1 for the first attempt */
+    vss_hresult result;   /* what the attempt returned */
+    int32_t retry_class;  /* of result, as vss_is_retryable: 0 no, 1 long wait, 2 short back-off */
+    uint64_t start_ms;    /* the coordinator's clock when the attempt began (real clock: */
+    uint64_t end_ms;      /*   only differences mean something; virtual clock: from 0) */
+    uint64_t wait_ms;     /* the wait before the next attempt; 0 if none follows */
+} vss_retry_attempt;
+
+/* One attempt: run the backup on `requester` and return S_OK, or the HRESULT that made the
+ * attempt fail: a step's failure (e.g. VSS_E_SNAPSHOT_SET_IN_PROGRESS from StartSnapshotSet),
+ * or the hr_failure_writer of a writer it found failed in the writer status (e.g.
+ * VSS_E_WRITERERROR_RETRYABLE), since a writer's failure does not fail DoSnapshotSet (C-3.7).
+ * The requester is fresh for every attempt and released by the helper right after the
+ * callback returns (OnBackupShutdown); do not release it yourself. */
+typedef vss_hresult(VSS_CALL *vss_retry_attempt_fn)(void *user, vss_requester *requester, uint32_t attempt);
+/* Called once per attempt, the last included; attempt is valid during the call only. */
+typedef void(VSS_CALL *vss_retry_report_fn)(void *user, const vss_retry_attempt *attempt);
+
+/* Fills *policy (whose size the caller set) with the defaults above. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_policy_default(vss_retry_policy *policy) VSSAPI_NOTHROW;
+
+/* Runs attempt 1; while it fails with a retryable code (vss_is_retryable) whose budget is not
+ * spent, waits that class's wait on the coordinator's clock (a virtual clock waits for
+ * vss_coordinator_advance_clock) and runs the next attempt with a FRESH requester made on
+ * `coordinator`. The two budgets are counted separately; a success code or a non-retryable
+ * failure ends the run at once. Everything runs on the calling thread, which blocks during
+ * the waits. Returns the last attempt's result (its message in vss_last_error_message).
+ * coordinator NULL: the default one; policy NULL: the defaults; report may be NULL.
+ * E_INVALIDARG, with nothing run, for a NULL attempt, a policy->size smaller than
+ * sizeof(vss_retry_policy), more than VSS_RETRY_MAX_RETRIES retries or a wait longer than
+ * VSS_RETRY_MAX_WAIT_MS. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_run(vss_coordinator *coordinator, const vss_retry_policy *policy,
+                                                 vss_retry_attempt_fn attempt, vss_retry_report_fn report,
+                                                 void *user) VSSAPI_NOTHROW;
+
 VSSAPI_END_DECLS
 
 #endif /* VSSAPI_FLAT_H */

@@ -8,17 +8,20 @@
 #include "com/utf.h"
 #include "core/coordinator.h"
 #include "core/hresult_text.h"
+#include "core/retry_policy.h"
 #include "core/state_machine.h"
 #include "requester/backup_components.h"
 #include "writer/writer_impl.h"
 
 #include <vsbackup.h>
+#include <vssapi/retry.h>
 #include <vssapi/vssapi.h>
 #include <vswriter.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -1155,5 +1158,176 @@ try {
     return S_OK;
 }
 FLAT_CATCH("vss_requester_snapshot_props")
+
+} // extern "C"
+
+// ---- retry helper (C-7.2) ---------------------------------------------------
+// vss_retry_run and its COM twin vss_retry_run_com (vssapi/retry.h) share the
+// policy check, the report and the closing message; both run core's
+// run_with_retry on the coordinator's clock.
+
+namespace {
+
+using vssapi::core::AttemptRecord;
+using vssapi::core::RetryClass;
+using vssapi::core::RetryPolicy;
+
+// The caller's policy (NULL: the defaults), within the header's limits.
+HRESULT read_policy(const char *function, const vss_retry_policy *policy, RetryPolicy &out)
+{
+    out = RetryPolicy{};
+    if (policy == nullptr) {
+        return S_OK;
+    }
+    if (!sized(policy)) {
+        return fail(function, E_INVALIDARG, "policy->size is too small");
+    }
+    if (policy->max_retries > VSS_RETRY_MAX_RETRIES || policy->in_progress_max_retries > VSS_RETRY_MAX_RETRIES) {
+        return fail(function, E_INVALIDARG, "more retries than VSS_RETRY_MAX_RETRIES (100)");
+    }
+    if (policy->wait_ms > VSS_RETRY_MAX_WAIT_MS || policy->in_progress_wait_ms > VSS_RETRY_MAX_WAIT_MS) {
+        return fail(function, E_INVALIDARG, "a wait longer than VSS_RETRY_MAX_WAIT_MS (24 hours)");
+    }
+    out.max_retries = policy->max_retries;
+    out.wait = vssapi::core::Duration(static_cast<int64_t>(policy->wait_ms));
+    out.in_progress_max_retries = policy->in_progress_max_retries;
+    out.in_progress_wait = vssapi::core::Duration(static_cast<int64_t>(policy->in_progress_wait_ms));
+    return S_OK;
+}
+
+uint64_t clock_ms(vssapi::core::TimePoint time)
+{
+    const auto ms = time.time_since_epoch().count();
+    return ms > 0 ? static_cast<uint64_t>(ms) : 0;
+}
+
+int32_t flat_class(RetryClass retry_class)
+{
+    switch (retry_class) {
+    case RetryClass::AfterWait: return 1;
+    case RetryClass::ShortBackOff: return 2;
+    case RetryClass::No: break;
+    }
+    return 0;
+}
+
+// Runs the policy; `attempt` makes the fresh requester, calls the caller and
+// releases it. Leaves a message saying why the run stopped when it failed.
+HRESULT run_retry(const char *function, vssapi::core::Clock &clock, const RetryPolicy &policy,
+                  const std::function<HRESULT(unsigned)> &attempt, vss_retry_report_fn report, void *user)
+{
+    AttemptRecord last;
+    const HRESULT hr = vssapi::core::run_with_retry(clock, policy, attempt, [&](const AttemptRecord &record) {
+        last = record;
+        if (report != nullptr) {
+            vss_retry_attempt flat{};
+            flat.size = sizeof flat;
+            flat.number = record.number;
+            flat.result = record.result;
+            flat.retry_class = flat_class(record.retry_class);
+            flat.start_ms = clock_ms(record.start);
+            flat.end_ms = clock_ms(record.end);
+            flat.wait_ms = static_cast<uint64_t>(record.wait_after.count());
+            report(user, &flat);
+        }
+    });
+    if (FAILED(hr)) {
+        // "attempt 4, retryable but no retry left (max_retries 3): <meaning>"
+        char why[96];
+        switch (last.retry_class) {
+        case RetryClass::No:
+            std::snprintf(why, sizeof why, "attempt %u, not retryable", last.number);
+            break;
+        case RetryClass::AfterWait:
+            std::snprintf(why, sizeof why, "attempt %u, retryable but no retry left (max_retries %u)", last.number,
+                          policy.max_retries);
+            break;
+        case RetryClass::ShortBackOff:
+            std::snprintf(why, sizeof why, "attempt %u, retryable but no retry left (in_progress_max_retries %u)",
+                          last.number, policy.in_progress_max_retries);
+            break;
+        }
+        const vssapi::core::HresultText *text = vssapi::core::find_hresult(hr);
+        const std::string detail = text != nullptr ? std::string(why) + ": " + text->meaning : std::string(why);
+        return fail(function, hr, detail.c_str());
+    }
+    return hr;
+}
+
+} // namespace
+
+extern "C" {
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_policy_default(vss_retry_policy *policy) noexcept
+try {
+    if (!sized(policy)) {
+        return fail("vss_retry_policy_default", E_INVALIDARG, "policy is NULL or policy->size is too small");
+    }
+    const RetryPolicy defaults;
+    policy->max_retries = defaults.max_retries;
+    policy->wait_ms = static_cast<uint64_t>(defaults.wait.count());
+    policy->in_progress_max_retries = defaults.in_progress_max_retries;
+    policy->in_progress_wait_ms = static_cast<uint64_t>(defaults.in_progress_wait.count());
+    return S_OK;
+}
+FLAT_CATCH("vss_retry_policy_default")
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_run(vss_coordinator *coordinator, const vss_retry_policy *policy,
+                                                 vss_retry_attempt_fn attempt, vss_retry_report_fn report,
+                                                 void *user) noexcept
+try {
+    constexpr const char *function = "vss_retry_run";
+    if (attempt == nullptr) {
+        return fail(function, E_INVALIDARG, "attempt is NULL");
+    }
+    RetryPolicy settings;
+    const HRESULT checked = read_policy(function, policy, settings);
+    if (FAILED(checked)) {
+        return checked;
+    }
+    const std::shared_ptr<Coordinator> service = coordinator_of(coordinator);
+    return run_retry(
+        function, *service->clock(), settings,
+        [&](unsigned number) -> HRESULT {
+            Ref<IVssBackupComponentsEx4> fresh; // released when the attempt ends, before any wait
+            try {
+                fresh.p = new vssapi::requester::BackupComponents(service);
+                return attempt(user, reinterpret_cast<vss_requester *>(fresh.p), number);
+            } catch (...) {
+                return vssapi::com::hresult_from_current_exception(); // this attempt's result
+            }
+        },
+        report, user);
+}
+FLAT_CATCH("vss_retry_run")
+
+VSSAPI_EXPORT HRESULT VSS_CALL vss_retry_run_com(const vss_retry_policy *policy, vss_retry_com_attempt_fn attempt,
+                                                 vss_retry_report_fn report, void *user) noexcept
+try {
+    constexpr const char *function = "vss_retry_run_com";
+    if (attempt == nullptr) {
+        return fail(function, E_INVALIDARG, "attempt is NULL");
+    }
+    RetryPolicy settings;
+    const HRESULT checked = read_policy(function, policy, settings);
+    if (FAILED(checked)) {
+        return checked;
+    }
+    // CreateVssBackupComponents' object, on the coordinator current now.
+    const std::shared_ptr<Coordinator> service = Coordinator::current();
+    return run_retry(
+        function, *service->clock(), settings,
+        [&](unsigned number) -> HRESULT {
+            Ref<IVssBackupComponents> fresh; // released when the attempt ends, before any wait
+            try {
+                fresh.p = new vssapi::requester::BackupComponents(service);
+                return attempt(user, fresh.p, number);
+            } catch (...) {
+                return vssapi::com::hresult_from_current_exception();
+            }
+        },
+        report, user);
+}
+FLAT_CATCH("vss_retry_run_com")
 
 } // extern "C"
