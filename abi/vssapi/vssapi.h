@@ -77,8 +77,16 @@ typedef struct vss_coordinator_options {
     uint32_t event_timeout_ms;  /* 0: 600,000 (C-4.4) */
     uint32_t commit_window_ms;  /* 0: 10,000 (C-5.2) */
     uint32_t session_limit;     /* 0: 64 (C-4.7) */
-    int32_t virtual_clock;      /* nonzero: time moves only with vss_coordinator_advance_clock */
+    int32_t virtual_clock;      /* one of vss_clock_kind */
 } vss_coordinator_options;
+
+/* The clock every timeout of a coordinator goes through (contract C-4.5). */
+typedef enum vss_clock_kind {
+    VSS_CLOCK_REAL = 0,      /* steady real time */
+    VSS_CLOCK_MANUAL = 1,    /* virtual; moves only with vss_coordinator_advance_clock */
+    VSS_CLOCK_SIMULATED = 2  /* virtual; jumps to the next deadline once all the library's work waits on it,
+                              * so a 10-minute timeout passes at once and every run gives the same times */
+} vss_clock_kind;
 
 /* The process's default coordinator (one more reference). */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_default(vss_coordinator **out) VSSAPI_NOTHROW;
@@ -323,6 +331,7 @@ typedef struct vss_retry_policy {
     uint32_t max_retries;             /* retries after a class-1 failure (vss_is_retryable) */
     uint64_t wait_ms;                 /* wait before each of them */
     uint32_t in_progress_max_retries; /* retries after VSS_E_SNAPSHOT_SET_IN_PROGRESS (class 2) */
+    uint32_t reserved;                /* 0: the same layout on 32-bit and 64-bit machines */
     uint64_t in_progress_wait_ms;     /* wait before each of them */
 } vss_retry_policy;
 
@@ -363,6 +372,23 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_policy_default(vss_retry_policy *po
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_run(vss_coordinator *coordinator, const vss_retry_policy *policy,
                                                  vss_retry_attempt_fn attempt, vss_retry_report_fn report,
                                                  void *user) VSSAPI_NOTHROW;
+
+/* ---- scenarios: mock writers from a JSON file (abi/scenario.schema.json) ---- */
+
+typedef struct vss_scenario vss_scenario; /* the loaded mock writers of one scenario */
+
+/* Loads the scenario file at `path` (UTF-8) into `coordinator` (NULL: the default one): its mock
+ * writers subscribe and its provider behaviour applies until vss_scenario_release. A file that
+ * cannot be used changes nothing: E_INVALIDARG, and vss_last_error_message() says
+ * "file:line:column: what was expected". The file's "service" settings (clock, timeouts) apply
+ * where a coordinator is made for the scenario: VSSAPI_SCENARIO=path and vssctl. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_scenario_load(vss_coordinator *coordinator, const char *path,
+                                                     vss_scenario **out) VSSAPI_NOTHROW;
+/* The same from JSON text (UTF-8, NUL-terminated); messages name it "<text>". */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_scenario_load_text(vss_coordinator *coordinator, const char *json,
+                                                          vss_scenario **out) VSSAPI_NOTHROW;
+/* Unsubscribes the mock writers (handlers that never return are let go) and restores the provider. */
+VSSAPI_EXPORT void VSS_CALL vss_scenario_release(vss_scenario *scenario) VSSAPI_NOTHROW;
 
 VSSAPI_END_DECLS
 

@@ -5,12 +5,14 @@
 #include "com/barrier.h"
 #include "com/bstr.h"
 #include "com/misuse.h"
+#include "com/ref.h"
 #include "com/utf.h"
 #include "core/coordinator.h"
 #include "core/hresult_text.h"
 #include "core/retry_policy.h"
 #include "core/state_machine.h"
 #include "requester/backup_components.h"
+#include "scenario/load.h"
 #include "writer/writer_impl.h"
 
 #include <vsbackup.h>
@@ -98,22 +100,7 @@ char *utf8_or_null(BSTR text)
     return text == nullptr ? nullptr : vssapi::com::malloc_utf8(vssapi::com::bstr_view(text));
 }
 
-// Owns one COM reference.
-template <class T>
-struct Ref {
-    T *p = nullptr;
-    Ref() = default;
-    Ref(const Ref &) = delete;
-    Ref &operator=(const Ref &) = delete;
-    ~Ref()
-    {
-        if (p != nullptr) {
-            p->Release();
-        }
-    }
-    T **out() { return &p; }
-    T *operator->() const { return p; }
-};
+using vssapi::com::Ref;
 
 // ---- handles ------------------------------------------------------------
 
@@ -335,9 +322,13 @@ try {
         if (options->session_limit != 0) {
             settings.session_limit = options->session_limit;
         }
-        if (options->virtual_clock != 0) {
+        if (options->virtual_clock == VSS_CLOCK_MANUAL) {
             virtual_clock = std::make_shared<vssapi::core::VirtualClock>();
             settings.clock = virtual_clock;
+        } else if (options->virtual_clock == VSS_CLOCK_SIMULATED) {
+            settings.clock = std::make_shared<vssapi::core::SimulatedClock>();
+        } else if (options->virtual_clock != VSS_CLOCK_REAL) {
+            return fail("vss_coordinator_create", E_INVALIDARG, "options->virtual_clock is not a vss_clock_kind");
         }
     }
     *out = reinterpret_cast<vss_coordinator *>(
@@ -644,6 +635,11 @@ try {
         return fail("vss_requester_create", E_INVALIDARG, "out is NULL");
     }
     *out = nullptr;
+    if (coordinator == nullptr) {
+        if (const auto error = vssapi::scenario::environment_error()) {
+            return fail("vss_requester_create", VSS_E_UNEXPECTED, error->c_str());
+        }
+    }
     IVssBackupComponentsEx4 *created = new vssapi::requester::BackupComponents(coordinator_of(coordinator));
     *out = reinterpret_cast<vss_requester *>(created);
     return S_OK;
@@ -1159,6 +1155,58 @@ try {
 }
 FLAT_CATCH("vss_requester_snapshot_props")
 
+// ---- scenarios --------------------------------------------------------------
+
+namespace {
+
+vss_hresult load_scenario(const char *function, vss_coordinator *coordinator,
+                          const vssapi::scenario::ParseResult &parsed, vss_scenario **out)
+{
+    if (!parsed.scenario) {
+        const std::string message = parsed.error->to_string();
+        return fail(function, E_INVALIDARG, message.c_str());
+    }
+    std::unique_ptr<vssapi::scenario::LoadedScenario> loaded;
+    std::string error;
+    const HRESULT hr = vssapi::scenario::LoadedScenario::load(coordinator_of(coordinator), *parsed.scenario,
+                                                              loaded, error);
+    if (FAILED(hr)) {
+        return fail(function, hr, error.c_str());
+    }
+    *out = reinterpret_cast<vss_scenario *>(loaded.release());
+    return S_OK;
+}
+
+} // namespace
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_scenario_load(vss_coordinator *coordinator, const char *path,
+                                                     vss_scenario **out) noexcept
+try {
+    if (out == nullptr || path == nullptr) {
+        return fail("vss_scenario_load", E_INVALIDARG, "path or out is NULL");
+    }
+    *out = nullptr;
+    return load_scenario("vss_scenario_load", coordinator, vssapi::scenario::parse_scenario_file(path), out);
+}
+FLAT_CATCH("vss_scenario_load")
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_scenario_load_text(vss_coordinator *coordinator, const char *json,
+                                                          vss_scenario **out) noexcept
+try {
+    if (out == nullptr || json == nullptr) {
+        return fail("vss_scenario_load_text", E_INVALIDARG, "json or out is NULL");
+    }
+    *out = nullptr;
+    return load_scenario("vss_scenario_load_text", coordinator,
+                         vssapi::scenario::parse_scenario_text(json, "<text>"), out);
+}
+FLAT_CATCH("vss_scenario_load_text")
+
+VSSAPI_EXPORT void VSS_CALL vss_scenario_release(vss_scenario *scenario) noexcept
+{
+    delete reinterpret_cast<vssapi::scenario::LoadedScenario *>(scenario);
+}
+
 } // extern "C"
 
 // ---- retry helper (C-7.2) ---------------------------------------------------
@@ -1187,6 +1235,9 @@ HRESULT read_policy(const char *function, const vss_retry_policy *policy, RetryP
     }
     if (policy->wait_ms > VSS_RETRY_MAX_WAIT_MS || policy->in_progress_wait_ms > VSS_RETRY_MAX_WAIT_MS) {
         return fail(function, E_INVALIDARG, "a wait longer than VSS_RETRY_MAX_WAIT_MS (24 hours)");
+    }
+    if (policy->reserved != 0) {
+        return fail(function, E_INVALIDARG, "policy->reserved is not 0");
     }
     out.max_retries = policy->max_retries;
     out.wait = vssapi::core::Duration(static_cast<int64_t>(policy->wait_ms));
@@ -1267,6 +1318,7 @@ try {
     policy->max_retries = defaults.max_retries;
     policy->wait_ms = static_cast<uint64_t>(defaults.wait.count());
     policy->in_progress_max_retries = defaults.in_progress_max_retries;
+    policy->reserved = 0;
     policy->in_progress_wait_ms = static_cast<uint64_t>(defaults.in_progress_wait.count());
     return S_OK;
 }

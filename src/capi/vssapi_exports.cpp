@@ -3,6 +3,7 @@
 #include "com/barrier.h"
 #include "com/bstr.h"
 #include "requester/backup_components.h"
+#include "scenario/load.h"
 #include "writer/writer_impl.h"
 
 #include <vsbackup.h>
@@ -12,6 +13,12 @@
 #include <cstddef>
 #include <cstring>
 
+namespace {
+// Every program that loads the library honours VSSAPI_SCENARIO: the default
+// coordinator is made from that file at its first use.
+const bool g_scenario_from_environment = (vssapi::scenario::use_environment(), true);
+} // namespace
+
 extern "C" {
 
 VSSAPI_EXPORT HRESULT STDAPICALLTYPE CreateVssBackupComponentsInternal(IVssBackupComponents **ppBackup) noexcept
@@ -20,6 +27,9 @@ try {
         return E_INVALIDARG;
     }
     *ppBackup = nullptr;
+    if (vssapi::scenario::environment_error()) {
+        return VSS_E_UNEXPECTED; // a broken VSSAPI_SCENARIO file (told on stderr) is not "no writers"
+    }
     *ppBackup = new vssapi::requester::BackupComponents;
     return S_OK;
 }

@@ -3,6 +3,7 @@
 #include <gsl/gsl>
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 namespace vssapi::core {
@@ -24,12 +25,16 @@ CoordinatorOptions with_defaults(CoordinatorOptions options)
 
 std::mutex g_current_lock;
 std::shared_ptr<Coordinator> g_current;
+std::atomic<Coordinator::DefaultFactory> g_default_factory{nullptr};
 
 std::shared_ptr<Coordinator> &process_default()
 {
     // Deliberately never destroyed: writers and requesters may outlive main()
     // through static objects, and pool threads must not be joined at exit.
-    static auto *instance = new std::shared_ptr<Coordinator>(Coordinator::create());
+    static auto *instance = new std::shared_ptr<Coordinator>([] {
+        const Coordinator::DefaultFactory factory = g_default_factory.load();
+        return factory != nullptr ? factory() : Coordinator::create();
+    }());
     return *instance;
 }
 
@@ -59,6 +64,11 @@ void Coordinator::set_provider(std::shared_ptr<SnapshotProvider> provider)
 }
 
 Coordinator::~Coordinator() = default;
+
+void Coordinator::set_default_factory(DefaultFactory factory) noexcept
+{
+    g_default_factory.store(factory);
+}
 
 std::shared_ptr<Coordinator> Coordinator::current()
 {

@@ -37,6 +37,10 @@ public:
     // Makes `replacement` current (null: back to the process default) and
     // returns the previous one. Tests use it to isolate each case.
     static std::shared_ptr<Coordinator> set_current(std::shared_ptr<Coordinator> replacement);
+    // How the process default is made at its first use (default: create()).
+    // A layer above the core sets it before then (VSSAPI_SCENARIO).
+    using DefaultFactory = std::shared_ptr<Coordinator> (*)();
+    static void set_default_factory(DefaultFactory factory) noexcept;
 
     ~Coordinator();
     Coordinator(const Coordinator &) = delete;

@@ -28,4 +28,12 @@ enum class RetryClass {
 
 RetryClass retry_class(HRESULT hr) noexcept;
 
+// Who produces `hr` and where a requester meets it (vssctl explain). One
+// line; never null, also for codes outside the table.
+const char *producer(HRESULT hr) noexcept;
+
+// What to do about `hr` (C-7 and the SDK's "writer errors and vetoes"
+// advice). One or two lines; never null.
+const char *retry_advice(HRESULT hr) noexcept;
+
 } // namespace vssapi::core

@@ -20,6 +20,24 @@ const char *event_name(Event event) noexcept
     return "?";
 }
 
+const char *handler_name(Event event) noexcept
+{
+    switch (event) {
+    case Event::Identify: return "OnIdentify";
+    case Event::PrepareBackup: return "OnPrepareBackup";
+    case Event::PrepareSnapshot: return "OnPrepareSnapshot";
+    case Event::Freeze: return "OnFreeze";
+    case Event::Thaw: return "OnThaw";
+    case Event::PostSnapshot: return "OnPostSnapshot";
+    case Event::Abort: return "OnAbort";
+    case Event::BackupComplete: return "OnBackupComplete";
+    case Event::BackupShutdown: return "OnBackupShutdown";
+    case Event::PreRestore: return "OnPreRestore";
+    case Event::PostRestore: return "OnPostRestore";
+    }
+    return "?";
+}
+
 const char *state_name(VSS_WRITER_STATE state) noexcept
 {
     switch (state) {

@@ -25,7 +25,8 @@ enum class Event {
     PostRestore,
 };
 
-const char *event_name(Event event) noexcept;
+const char *event_name(Event event) noexcept;   // the VSS event: "PrepareForBackup"
+const char *handler_name(Event event) noexcept; // the CVssWriter handler: "OnPrepareBackup"
 
 // What a writer reports about itself in one session (GetWriterStatusEx).
 // An empty message is reported as a NULL BSTR (C-2.2).

@@ -662,7 +662,7 @@ try {
         return E_INVALIDARG;
     }
     const bool ours = IsEqualGUID(ProviderId, GUID_NULL) ||
-                      IsEqualGUID(ProviderId, session_->coordinator().provider().id());
+                      IsEqualGUID(ProviderId, session_->coordinator().provider()->id());
     if (!ours) {
         return VSS_E_PROVIDER_NOT_REGISTERED;
     }

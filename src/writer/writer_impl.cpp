@@ -91,6 +91,12 @@ void WriterImpl::bind(std::shared_ptr<core::Coordinator> coordinator)
     coordinator_ = std::move(coordinator);
 }
 
+void WriterImpl::set_instance_id(const GUID &instance_id)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    instance_id_ = instance_id;
+}
+
 std::shared_ptr<core::Writer> WriterImpl::core_writer() const
 {
     const std::lock_guard<std::mutex> hold(lock_);
@@ -112,7 +118,7 @@ try {
     }
     core::WriterIdentity identity;
     identity.class_id = writerId;
-    identity.instance_id = com::new_guid();
+    identity.instance_id = com::new_guid(); // replaced below by a fixed one, if set
     identity.name = std::u16string(com::wide_view(wszWriterName));
     identity.instance_name = std::u16string(com::wide_view(wszWriterInstanceName));
     identity.usage = ut;
@@ -127,6 +133,9 @@ try {
     }
     if (!coordinator_) {
         coordinator_ = core::Coordinator::current();
+    }
+    if (instance_id_) {
+        identity.instance_id = *instance_id_;
     }
     writer_ = coordinator_->make_writer(std::move(identity), this);
     return S_OK;

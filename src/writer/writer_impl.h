@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace vssapi::writer {
 
@@ -55,6 +56,9 @@ public:
 
     // Chooses the coordinator Initialize registers with (default: the current one).
     void bind(std::shared_ptr<core::Coordinator> coordinator);
+    // The instance id Initialize gives the writer (default: a new one, as
+    // the service does). Scenario files fix it so reports can be compared.
+    void set_instance_id(const GUID &instance_id);
 
     // For tests: the core writer behind this object (null before Initialize).
     std::shared_ptr<core::Writer> core_writer() const;
@@ -66,6 +70,7 @@ private:
     VSSAPI_WRITER_CALLBACKS callbacks_{};
     mutable std::mutex lock_;
     std::shared_ptr<core::Coordinator> coordinator_;
+    std::optional<GUID> instance_id_;
     std::shared_ptr<core::Writer> writer_;
     // GetIdentityInformation's object, rebuilt when the metadata changes.
     mutable IVssExamineWriterMetadata *identity_information_ = nullptr;

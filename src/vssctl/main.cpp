@@ -1,0 +1,340 @@
+// vssctl: runs scenario files against the library as a requester would, lists
+// their writers the way `vssadmin list writers` does, and explains HRESULTs.
+#include "core/coordinator.h"
+#include "core/hresult_text.h"
+#include "core/retry_policy.h"
+#include "platform/terminal.h"
+#include "scenario/load.h"
+#include "vssctl/backup_run.h"
+#include "vssctl/progress.h"
+#include "vssctl/report.h"
+#include "vssctl/writers_list.h"
+
+#include <vssapi/retry.h>
+#include <vssapi/vssapi.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace core = vssapi::core;
+namespace scenario = vssapi::scenario;
+using namespace vssctl;
+
+constexpr int kExitSucceeded = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+const char kUsage[] = R"(usage: vssctl <command> [options] [arguments]
+
+Commands:
+  run SCENARIO        Run a backup as a requester against the scenario's mock writers and
+                      print, after each step, what GatherWriterStatus + GetWriterStatusEx read:
+                      state, hrFailureWriter, hrApplication, message and failed components.
+                      Exit status 0 only if every writer succeeded.
+  writers SCENARIO    List the scenario's writers in the layout of `vssadmin list writers`.
+  explain HRESULT...  Name, meaning, who produces it and retry guidance for each code, given in
+                      hex (0x800423F3, 800423F3), decimal (-2147212301) or by name.
+
+Options:
+  --json              Print one JSON document instead of text. For `run`, it holds every step's
+                      writer table and a trace of every event (writer, event, thread, start, end,
+                      outcome, state after).
+  --retry             `run` only: retry a retryable failure as contract C-7.2 says (wait 10
+                      minutes, a new IVssBackupComponents, at most 3 retries; 30 s and at most 5
+                      for VSS_E_SNAPSHOT_SET_IN_PROGRESS).
+  --real-time         `run` and `writers`: wait for real. By default time runs on a simulated
+                      clock, so the 10-minute timeouts and retry waits are reported, not slept.
+  -h, --help          This text.
+  --version           The library's version.
+
+Scenario files are JSON; their format is abi/scenario.schema.json (installed in
+share/openvss). Exit status: 0 success, 1 a writer or step failed (run) or an unknown code
+(explain), 2 a bad command line or scenario file.
+)";
+
+struct Options {
+    std::string command;
+    std::vector<std::string> arguments;
+    bool json = false;
+    bool retry = false;
+    bool real_time = false;
+};
+
+int usage_error(const std::string &message)
+{
+    std::fprintf(stderr, "vssctl: %s\n(vssctl --help tells how to use it)\n", message.c_str());
+    return kExitUsage;
+}
+
+// ---- run ------------------------------------------------------------------
+
+int run_command(const Options &options)
+{
+    const std::string &path = options.arguments[0];
+    scenario::ParseResult parsed = scenario::parse_scenario_file(path);
+    if (!parsed.scenario) {
+        std::fprintf(stderr, "vssctl: %s\n", parsed.error->to_string().c_str());
+        return kExitUsage;
+    }
+    const scenario::Scenario &plan = *parsed.scenario;
+    TraceLog trace;
+    core::CoordinatorOptions coordinator_options = scenario::coordinator_options(plan, options.real_time);
+    coordinator_options.trace = trace.sink();
+    const bool simulated = !options.real_time && plan.service.clock == scenario::ClockKind::Simulated;
+    auto coordinator = core::Coordinator::create(coordinator_options);
+    core::Coordinator::set_current(coordinator); // CreateVssBackupComponents binds to it
+
+    // This thread is work of the run: the simulated clock moves only while it waits.
+    const core::WorkToken work = coordinator->clock()->begin_work();
+    const core::Clock::WorkScope doing(work);
+
+    std::unique_ptr<scenario::LoadedScenario> loaded;
+    std::string error;
+    if (FAILED(scenario::LoadedScenario::load(coordinator, plan, loaded, error))) {
+        std::fprintf(stderr, "vssctl: %s: %s\n", path.c_str(), error.c_str());
+        return kExitUsage;
+    }
+
+    RunReport run;
+    run.scenario_path = path;
+    run.description = plan.description;
+    run.simulated_clock = simulated;
+    run.retry = options.retry;
+    run.origin = coordinator->clock()->now();
+
+    const unsigned attempts_allowed = options.retry ? 1 + core::RetryPolicy().max_retries : 1;
+    Progress progress(!options.json && vssapi::platform::is_terminal(stderr), coordinator->clock());
+    std::FILE *out = stdout;
+    if (!options.json) {
+        print_run_header(out, run);
+    }
+    BackupRun backup(
+        plan, coordinator, trace, [&](const std::string &step) { progress.step(step); },
+        [&](const AttemptReport &attempt, const StepReport &step) {
+            progress.clear();
+            if (!options.json) {
+                if (attempt.steps.size() == 1) {
+                    print_attempt_header(out, attempt, attempts_allowed);
+                }
+                print_step(out, step, run.origin);
+                std::fflush(out);
+            }
+        });
+
+    // The library's retry helper (C-7.2) hands every attempt a fresh
+    // IVssBackupComponents; without --retry it is allowed no retry.
+    vss_retry_policy policy{};
+    policy.size = sizeof policy;
+    vss_retry_policy_default(&policy);
+    if (!options.retry) {
+        policy.max_retries = 0;
+        policy.in_progress_max_retries = 0;
+    }
+    vssapi::retry(
+        policy,
+        [&](IVssBackupComponents *fresh, unsigned number) {
+            run.attempts.push_back(backup.attempt(number, *fresh));
+            return run.attempts.back().outcome;
+        },
+        [&](const vss_retry_attempt &record) {
+            AttemptReport &attempt = run.attempts.at(record.number - 1);
+            attempt.wait_after = Duration(static_cast<long long>(record.wait_ms));
+            std::vector<core::TraceEntry> shutdown = trace.take(attempt.session_id);
+            attempt.trace.insert(attempt.trace.end(), shutdown.begin(), shutdown.end());
+            if (!options.json) {
+                print_attempt_outcome(out, attempt);
+            }
+        });
+    const AttemptReport &last = run.attempts.back();
+    run.result = last.outcome;
+    run.result_source = last.outcome_source;
+    run.exit_status = last.outcome == S_OK ? kExitSucceeded : kExitFailed;
+    progress.clear();
+    if (options.json) {
+        std::printf("%s\n", run_to_json(run).dump(2).c_str());
+    } else {
+        print_run_result(out, run);
+    }
+    return run.exit_status;
+}
+
+// ---- writers ----------------------------------------------------------------
+
+int writers_command(const Options &options)
+{
+    const std::string &path = options.arguments[0];
+    scenario::ParseResult parsed = scenario::parse_scenario_file(path);
+    if (!parsed.scenario) {
+        std::fprintf(stderr, "vssctl: %s\n", parsed.error->to_string().c_str());
+        return kExitUsage;
+    }
+    auto coordinator = core::Coordinator::create(scenario::coordinator_options(*parsed.scenario, options.real_time));
+    core::Coordinator::set_current(coordinator);
+    const core::WorkToken work = coordinator->clock()->begin_work();
+    const core::Clock::WorkScope doing(work);
+    std::unique_ptr<scenario::LoadedScenario> loaded;
+    std::string error;
+    if (FAILED(scenario::LoadedScenario::load(coordinator, *parsed.scenario, loaded, error))) {
+        std::fprintf(stderr, "vssctl: %s: %s\n", path.c_str(), error.c_str());
+        return kExitUsage;
+    }
+    return list_writers(stdout, *parsed.scenario, options.json) ? kExitSucceeded : kExitFailed;
+}
+
+// ---- explain ----------------------------------------------------------------
+
+bool parse_hresult(const std::string &text, HRESULT &out)
+{
+    for (const core::HresultText &row : core::hresult_table()) {
+        if (text == row.name) {
+            out = row.value;
+            return true;
+        }
+    }
+    const bool hex_prefix = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+    const bool bare_hex = text.size() == 8 && text.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos &&
+                          text.find_first_of("abcdefABCDEF89") == 0;
+    errno = 0;
+    char *end = nullptr;
+    if (hex_prefix || bare_hex) {
+        const std::string digits = hex_prefix ? text.substr(2) : text;
+        if (digits.empty() || digits.size() > 8 || digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+            return false;
+        }
+        out = static_cast<HRESULT>(std::strtoul(digits.c_str(), &end, 16));
+        return true;
+    }
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != 0 || errno == ERANGE || value < -2147483648LL || value > 4294967295LL) {
+        return false;
+    }
+    out = static_cast<HRESULT>(static_cast<std::uint32_t>(value));
+    return true;
+}
+
+const char *retry_class_text(core::RetryClass retry_class)
+{
+    switch (retry_class) {
+    case core::RetryClass::No: return "no";
+    case core::RetryClass::AfterWait: return "after_wait";
+    case core::RetryClass::ShortBackOff: return "short_back_off";
+    }
+    return "?";
+}
+
+nlohmann::ordered_json explain_json(HRESULT hr)
+{
+    const core::HresultText *row = core::find_hresult(hr);
+    return {{"hex", hex(hr)},
+            {"decimal", static_cast<long long>(hr)},
+            {"name", row != nullptr ? nlohmann::ordered_json(row->name) : nullptr},
+            {"meaning", row != nullptr ? row->meaning : "unknown to VSS"},
+            {"producer", core::producer(hr)},
+            {"retry_class", retry_class_text(core::retry_class(hr))},
+            {"retry", core::retry_advice(hr)}};
+}
+
+void print_explanation(HRESULT hr)
+{
+    const core::HresultText *row = core::find_hresult(hr);
+    std::printf("%s (%ld)  %s\n", hex(hr).c_str(), static_cast<long>(hr),
+                row != nullptr ? row->name : "(not a code VSS defines)");
+    std::printf("  Meaning:      %s\n", row != nullptr ? row->meaning : "unknown to VSS");
+    std::printf("  Produced by:  %s\n", core::producer(hr));
+    std::printf("  Retry:        %s\n", core::retry_advice(hr));
+}
+
+// One code: an object (or a block of text); several: an array (or blocks).
+int explain_command(const Options &options)
+{
+    std::vector<HRESULT> codes;
+    for (const std::string &argument : options.arguments) {
+        HRESULT hr = S_OK;
+        if (!parse_hresult(argument, hr)) {
+            return usage_error("'" + argument + "' is not an HRESULT: give hex (0x800423F3), decimal (-2147212301) "
+                               "or a name (VSS_E_WRITERERROR_RETRYABLE)");
+        }
+        codes.push_back(hr);
+    }
+    bool all_known = true;
+    nlohmann::ordered_json explained = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        all_known = all_known && core::find_hresult(codes[i]) != nullptr;
+        if (options.json) {
+            explained.push_back(explain_json(codes[i]));
+        } else {
+            std::printf("%s", i > 0 ? "\n" : "");
+            print_explanation(codes[i]);
+        }
+    }
+    if (options.json) {
+        std::printf("%s\n", (codes.size() == 1 ? explained[0] : explained).dump(2).c_str());
+    }
+    return all_known ? kExitSucceeded : kExitFailed;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    vssapi::platform::use_utf8_console();
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string argument = argv[i];
+        if (argument == "-h" || argument == "--help" || argument == "help") {
+            std::fputs(kUsage, stdout);
+            return kExitSucceeded;
+        }
+        if (argument == "--version") {
+            std::printf("vssctl (openvss) %s\n", vss_version());
+            return kExitSucceeded;
+        }
+        if (argument == "--json") {
+            options.json = true;
+        } else if (argument == "--retry") {
+            options.retry = true;
+        } else if (argument == "--real-time") {
+            options.real_time = true;
+        } else if (argument.size() > 1 && argument[0] == '-' &&
+                   argument.find_first_not_of("0123456789", 1) != std::string::npos) {
+            return usage_error("unknown option '" + argument + "'");
+        } else if (options.command.empty()) {
+            options.command = argument;
+        } else {
+            options.arguments.push_back(argument);
+        }
+    }
+    if (options.command.empty()) {
+        std::fputs(kUsage, stderr);
+        return kExitUsage;
+    }
+    const bool known = options.command == "run" || options.command == "writers" || options.command == "explain";
+    if (!known) {
+        return usage_error("unknown command '" + options.command + "'");
+    }
+    if (options.command == "explain" ? options.arguments.empty() : options.arguments.size() != 1) {
+        return usage_error(options.command == "explain" ? "explain takes one or more HRESULTs"
+                                                        : options.command + " takes exactly one scenario file");
+    }
+    if (options.retry && options.command != "run") {
+        return usage_error("--retry applies to run only");
+    }
+    try {
+        if (options.command == "run") {
+            return run_command(options);
+        }
+        if (options.command == "writers") {
+            return writers_command(options);
+        }
+        return explain_command(options);
+    } catch (const std::exception &failure) {
+        std::fprintf(stderr, "vssctl: %s\n", failure.what());
+        return kExitFailed;
+    }
+}

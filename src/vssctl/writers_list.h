@@ -1,0 +1,15 @@
+// `vssctl writers`: the current coordinator's writers in the layout of
+// `vssadmin list writers` (or as JSON).
+#pragma once
+
+#include "scenario/scenario.h"
+
+#include <cstdio>
+
+namespace vssctl {
+
+// Gathers metadata and status with a new requester and prints them. False
+// when the requester could not (the error is printed).
+bool list_writers(std::FILE *out, const vssapi::scenario::Scenario &scenario, bool as_json);
+
+} // namespace vssctl

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""vssctl's --json report for one example scenario, checked against its golden file.
+
+Usage: check_golden.py [--wrapper WRAPPER] [--update] VSSCTL SCENARIO GOLDEN [VSSCTL ARGS...]
+
+Runs `VSSCTL run --json [ARGS] SCENARIO` (under WRAPPER, e.g. wine, for the
+Windows build), normalizes what differs between runs and machines, and
+compares with GOLDEN. Normalized: handler thread numbers (pool threads are
+not ordered) and the scenario's path. Times are not: they are the simulated
+clock's, the same on every run. --update rewrites GOLDEN instead.
+"""
+import argparse
+import difflib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def normalize(report: dict) -> dict:
+    report["scenario"] = Path(report["scenario"].replace("\\", "/")).name
+    for attempt in report["attempts"]:
+        for entry in attempt["trace"]:
+            if entry.get("thread") is not None:
+                entry["thread"] = "T"
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--wrapper", default="")
+    parser.add_argument("--update", action="store_true")
+    parser.add_argument("vssctl")
+    parser.add_argument("scenario")
+    parser.add_argument("golden")
+    parser.add_argument("extra", nargs="*")
+    args = parser.parse_args()
+
+    command = ([args.wrapper] if args.wrapper else []) + [args.vssctl, "run", "--json", *args.extra, args.scenario]
+    run = subprocess.run(command, capture_output=True, timeout=300)
+    if run.returncode not in (0, 1):
+        sys.stderr.write(f"{' '.join(command)} exited {run.returncode}\n{run.stderr.decode(errors='replace')}")
+        return 1
+    report = normalize(json.loads(run.stdout.decode("utf-8")))
+    if report["exit_status"] != run.returncode:
+        print(f"exit status {run.returncode} but the report says {report['exit_status']}", file=sys.stderr)
+        return 1
+    actual = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    golden = Path(args.golden)
+    if args.update:
+        golden.write_text(actual, encoding="utf-8")
+        print(f"wrote {golden}")
+        return 0
+    expected = golden.read_text(encoding="utf-8")
+    if actual == expected:
+        print(f"{golden.name}: the report matches ({len(report['attempts'])} attempt(s), exit status {run.returncode})")
+        return 0
+    sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                               str(golden), "vssctl run --json"))
+    print(f"\n{golden.name} differs; if the change is intended: {Path(__file__).name} --update ...",
+          file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
