@@ -1,0 +1,1452 @@
+// Reads a scenario file; abi/scenario.schema.json documents the format.
+//
+// Three steps, so that every error names a place and nothing is half-read:
+//  1. One SAX pass over the raw text checks the JSON itself with nlohmann's
+//     lexer: syntax, nesting depth and duplicate keys, before any DOM exists.
+//  2. nlohmann builds the DOM.
+//  3. A walker checks the DOM against the format, one small function per
+//     object kind, and fills a Scenario. The first problem is thrown as an
+//     Issue (a JSON pointer and a message). nlohmann's DOM keeps no
+//     positions, so only then does a second SAX pass find where that value
+//     (or key) starts in the text.
+#include "scenario/scenario.h"
+
+#include "com/utf.h"
+#include "core/hresult_text.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <span>
+#include <string_view>
+#include <system_error>
+
+namespace vssapi::scenario {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::size_t kMaxMessage = 32767; // UTF-16 code units (C-2.2)
+
+// ---------------------------------------------------------------------------
+// The raw text: positions, and values the way the file writes them.
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool ends_token(char c)
+{
+    return is_space(c) || c == ',' || c == ':' || c == '[' || c == ']' || c == '{' || c == '}' || c == '"';
+}
+
+std::size_t after_bom(std::string_view text)
+{
+    return text.starts_with(kBom) ? kBom.size() : 0;
+}
+
+// From the end of one token to the start of the next: over white space and
+// the ':' and ',' between tokens.
+std::size_t next_token(std::string_view text, std::size_t from)
+{
+    from = std::max(from, after_bom(text));
+    while (from < text.size() && (is_space(text[from]) || text[from] == ':' || text[from] == ',')) {
+        ++from;
+    }
+    return from;
+}
+
+struct LineColumn {
+    unsigned line = 1;
+    unsigned column = 1;
+};
+
+// 1-based; a column is a code point (a tab is one column).
+LineColumn line_column(std::string_view text, std::size_t offset)
+{
+    offset = std::min(offset, text.size());
+    LineColumn at;
+    for (std::size_t i = after_bom(text); i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++at.line;
+            at.column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++at.column;
+        }
+    }
+    return at;
+}
+
+std::string at_text(std::string_view text, std::size_t offset)
+{
+    const LineColumn at = line_column(text, offset);
+    return "line " + std::to_string(at.line) + ", column " + std::to_string(at.column);
+}
+
+// The length of the well-formed UTF-8 sequence at `at` (RFC 3629: no
+// overlong forms, no surrogates, nothing past U+10FFFF), or 0.
+std::size_t utf8_sequence(std::string_view text, std::size_t at)
+{
+    const auto byte = [&](std::size_t i) { return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0u; };
+    const unsigned lead = byte(0);
+    std::size_t length = 0;
+    unsigned low = 0x80; // the second byte's range
+    unsigned high = 0xBF;
+    if (lead < 0x80) {
+        return 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        low = lead == 0xE0 ? 0xA0 : 0x80;
+        high = lead == 0xED ? 0x9F : 0xBF;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        low = lead == 0xF0 ? 0x90 : 0x80;
+        high = lead == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (byte(1) < low || byte(1) > high) {
+        return 0;
+    }
+    for (std::size_t i = 2; i < length; ++i) {
+        if ((byte(i) & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    return length;
+}
+
+// Bytes fit for a message: valid UTF-8 stays, control characters and
+// anything else become \xNN.
+std::string printable(std::string_view bytes)
+{
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    std::size_t i = 0;
+    while (i < bytes.size()) {
+        const auto lead = static_cast<unsigned char>(bytes[i]);
+        const std::size_t length = lead < 0x20 || lead == 0x7F ? 0 : utf8_sequence(bytes, i);
+        if (length == 0) {
+            out += "\\x";
+            out += kHex[lead >> 4];
+            out += kHex[lead & 0xF];
+            ++i;
+        } else {
+            out.append(bytes.substr(i, length));
+            i += length;
+        }
+    }
+    return out;
+}
+
+// At most `limit` code points of `text`, then "...".
+std::string shortened(std::string text, std::size_t limit = 60)
+{
+    std::size_t points = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && points++ == limit) {
+            text.resize(i);
+            return text + "...";
+        }
+    }
+    return text;
+}
+
+// The value starting at `offset` as the file writes it: a scalar as written
+// (shortened), an object or an array by its kind.
+std::string written_value(std::string_view text, std::size_t offset)
+{
+    if (offset >= text.size()) {
+        return "nothing";
+    }
+    if (text[offset] == '{') {
+        return "an object";
+    }
+    if (text[offset] == '[') {
+        return "an array";
+    }
+    std::size_t end = offset + 1;
+    if (text[offset] == '"') {
+        while (end < text.size() && text[end] != '"') {
+            end += text[end] == '\\' ? 2 : 1;
+        }
+        end = std::min(end + 1, text.size());
+    } else {
+        while (end < text.size() && !ends_token(text[end])) {
+            ++end;
+        }
+    }
+    return shortened(printable(text.substr(offset, end - offset)));
+}
+
+// A string in double quotes, escaped the JSON way.
+std::string in_quotes(std::string_view text)
+{
+    return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string in_quotes(std::u16string_view text)
+{
+    return in_quotes(com::utf16_to_utf8(text));
+}
+
+// ---------------------------------------------------------------------------
+// Where in the document: a JSON pointer, shown as writers[1].on.OnFreeze.
+
+struct Step {
+    std::string key;       // an object's member,
+    std::size_t index = 0; // or an array's element
+    bool is_index = false;
+
+    bool operator==(const Step &) const = default;
+};
+
+using Pointer = std::vector<Step>;
+
+std::string where(const Pointer &pointer)
+{
+    if (pointer.empty()) {
+        return "top level";
+    }
+    std::string out;
+    for (const Step &step : pointer) {
+        if (step.is_index) {
+            out += '[' + std::to_string(step.index) + ']';
+        } else {
+            if (!out.empty()) {
+                out += '.';
+            }
+            out += printable(step.key);
+        }
+    }
+    return out;
+}
+
+Pointer member_of(Pointer pointer, std::string_view key)
+{
+    pointer.push_back(Step{std::string(key), 0, false});
+    return pointer;
+}
+
+// ---------------------------------------------------------------------------
+// Broken JSON, in plain words.
+
+// nlohmann's "[json.exception.parse_error.101] parse error at line 1, column
+// 4: syntax error while parsing value - unexpected ']'; expected '[', '{', or
+// a literal" says: expected a value, found ']'.
+struct JsonError {
+    std::string_view context;  // "value", "object key", "array", ...
+    std::string_view found;    // the token nlohmann did not expect, or
+    std::string_view lexer;    // what its lexer could not read
+    std::string_view expected; // the token it wanted, or empty
+};
+
+std::string_view after(std::string_view text, std::string_view marker)
+{
+    const std::size_t at = text.find(marker);
+    return at == std::string_view::npos ? text : text.substr(at + marker.size());
+}
+
+JsonError split_json_error(std::string_view what)
+{
+    if (what.starts_with("[json.exception.")) {
+        what = after(what, "] ");
+    }
+    if (what.starts_with("parse error")) {
+        what = after(what, ": ");
+    }
+    JsonError error;
+    constexpr std::string_view kSyntax = "syntax error while parsing ";
+    if (!what.starts_with(kSyntax)) {
+        error.lexer = what;
+        return error;
+    }
+    what.remove_prefix(kSyntax.size());
+    error.context = what.substr(0, what.find(" - "));
+    what = after(what, " - ");
+    for (std::string_view token : {"end of input", "string literal", "':'", "']'", "'}'", "'[', '{', or a literal"}) {
+        const std::string suffix = "; expected " + std::string(token);
+        if (what.ends_with(suffix)) {
+            error.expected = token;
+            what.remove_suffix(suffix.size());
+            break;
+        }
+    }
+    constexpr std::string_view kUnexpected = "unexpected ";
+    if (what.starts_with(kUnexpected)) {
+        error.found = what.substr(kUnexpected.size());
+    } else {
+        error.lexer = what.substr(0, what.find("; last read: '"));
+    }
+    return error;
+}
+
+std::string expected_words(const JsonError &error)
+{
+    if (error.expected == "end of input") {
+        return "the end of the file";
+    }
+    if (error.expected == "string literal") {
+        return "a field name in double quotes";
+    }
+    if (error.expected == "':'") {
+        return "':' after the field name";
+    }
+    if (error.expected == "']'") {
+        return "',' or ']'";
+    }
+    if (error.expected == "'}'") {
+        return "',' or '}'";
+    }
+    return "a value";
+}
+
+std::string found_words(std::string_view token)
+{
+    if (token == "end of input") {
+        return "the end of the file";
+    }
+    if (token == "string literal") {
+        return "a string";
+    }
+    if (token == "number literal") {
+        return "a number";
+    }
+    for (std::string_view literal : {"true", "false", "null"}) {
+        if (token == std::string(literal) + " literal") {
+            return std::string(literal);
+        }
+    }
+    return std::string(token);
+}
+
+// Where the token nlohmann did not expect starts; it has just read it, up to
+// `end`.
+std::size_t unexpected_token_start(std::string_view text, std::string_view token, std::size_t end)
+{
+    end = std::min(end, text.size());
+    if (token == "end of input" || end == 0) {
+        return text.size();
+    }
+    std::size_t start = end - 1;
+    if (token == "string literal") {
+        // Back to the opening quote: the first '"' not escaped by a backslash.
+        while (start > 0) {
+            --start;
+            std::size_t backslashes = 0;
+            while (start >= backslashes + 1 && text[start - backslashes - 1] == '\\') {
+                ++backslashes;
+            }
+            if (text[start] == '"' && backslashes % 2 == 0) {
+                break;
+            }
+        }
+    } else if (token.ends_with(" literal")) { // numbers, true, false, null
+        while (start > 0 && !ends_token(text[start - 1])) {
+            --start;
+        }
+    }
+    return start;
+}
+
+struct Located {
+    std::size_t offset = 0;
+    std::string message;
+};
+
+// `position` is nlohmann's count of bytes read; `token_start` where the
+// token being read began, if the byte after a number was a delimiter.
+Located describe_json_error(std::string_view text, const json::exception &ex, std::size_t position,
+                            std::size_t token_start)
+{
+    const std::size_t last_read = std::min(position == 0 ? 0 : position - 1, text.size());
+    token_start = std::min(token_start, last_read); // "[1x]": the x was read with the 1
+    std::size_t word_end = token_start; // the word nlohmann could not read
+    while (word_end < text.size() && word_end - token_start < 40 && !ends_token(text[word_end])) {
+        ++word_end;
+    }
+    const std::string word = printable(text.substr(token_start, word_end - token_start));
+
+    if (ex.id == 406) { // a number past the range of a double
+        return {token_start, "invalid JSON: number too large: " + word};
+    }
+    const JsonError error = split_json_error(ex.what());
+    if (!error.found.empty()) {
+        const std::size_t start = unexpected_token_start(text, error.found, position);
+        const std::string_view number = text.substr(start, text.find_first_not_of("-0123456789", start) - start);
+        if (error.found == "number literal" && (number.starts_with("0") || number.starts_with("-0")) &&
+            number.size() > (number[0] == '-' ? 2u : 1u)) { // nlohmann reads 01 as 0, then 1
+            return {start, "invalid JSON: a number has no leading zeros, found " + std::string(number)};
+        }
+        std::string message = "invalid JSON: expected " + expected_words(error) + ", found " + found_words(error.found);
+        std::size_t before = start;
+        while (before > 0 && is_space(text[before - 1])) {
+            --before;
+        }
+        if ((error.found == "']'" || error.found == "'}'") && before > 0 && text[before - 1] == ',') {
+            message += " (JSON allows no comma after the last item)";
+        }
+        return {start, message};
+    }
+    const std::string_view lexer = error.lexer;
+    if (lexer == "invalid literal") {
+        return {token_start, "invalid JSON: expected " + expected_words(error) + ", found " + (word.empty() ? "nothing" : word)};
+    }
+    if (lexer == "invalid string: missing closing quote") {
+        return {token_start, "invalid JSON: this string has no closing quote"};
+    }
+    if (lexer == "invalid string: ill-formed UTF-8 byte") {
+        // At the start of the sequence that is not UTF-8, not at the byte
+        // where nlohmann noticed.
+        std::size_t bad = token_start;
+        for (std::size_t length = 1; bad < last_read && (length = utf8_sequence(text, bad)) != 0;) {
+            bad += length;
+        }
+        return {bad, "invalid JSON: a string holds bytes that are not UTF-8 (a scenario file is UTF-8)"};
+    }
+    if (lexer.starts_with("invalid string: control character U+000A")) {
+        return {last_read, "invalid JSON: a line break inside a string (write it \\n; or is a closing quote missing?)"};
+    }
+    constexpr std::string_view kString = "invalid string: ";
+    if (lexer.starts_with(kString)) {
+        return {last_read, "invalid JSON: in a string, " + std::string(lexer.substr(kString.size()))};
+    }
+    constexpr std::string_view kNumber = "invalid number; ";
+    if (lexer.starts_with(kNumber)) {
+        return {last_read, "invalid JSON: in a number, " + std::string(lexer.substr(kNumber.size()))};
+    }
+    return {last_read, "invalid JSON: " + std::string(lexer)};
+}
+
+// ---------------------------------------------------------------------------
+// The SAX pass.
+
+// A byte iterator that tells how far nlohmann's lexer has read. At each SAX
+// callback that is the end of the token just read; after a number, one byte
+// more (the lexer reads the byte after a number to see where it ends, and
+// that byte is white space, ',', ']' or '}').
+class ReadMark {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char *;
+    using reference = const char &;
+
+    ReadMark(const char *at, const char **read) : at_(at), read_(read) {}
+
+    reference operator*() const { return *at_; }
+    ReadMark &operator++()
+    {
+        *read_ = ++at_;
+        return *this;
+    }
+    ReadMark operator++(int)
+    {
+        ReadMark before = *this;
+        ++*this;
+        return before;
+    }
+    bool operator==(const ReadMark &other) const { return at_ == other.at_; }
+
+private:
+    const char *at_;
+    const char **read_;
+};
+
+enum class Anchor {
+    Value, // where the value starts (for an object: its '{')
+    Key,   // where the member's key starts
+};
+
+// One SAX pass over the raw text that knows, at every value and key, where it
+// starts and its JSON pointer. Checks the JSON (syntax, depth, duplicate
+// keys), or, given a target, finds where that value or key starts.
+class Scanner {
+public:
+    explicit Scanner(std::string_view text) : text_(text) {}
+    Scanner(std::string_view text, const Pointer &target, Anchor anchor)
+        : text_(text), target_(&target), anchor_(anchor)
+    {
+    }
+
+    void run()
+    {
+        read_ = text_.data();
+        json::sax_parse(ReadMark(text_.data(), &read_), ReadMark(text_.data() + text_.size(), &read_), this);
+    }
+
+    std::optional<Located> error;     // checking: the first problem
+    std::optional<std::size_t> found; // locating: where the target starts
+
+    // nlohmann's SAX interface.
+    bool null() { return value(); }
+    bool boolean(bool) { return value(); }
+    bool number_integer(json::number_integer_t) { return value(); }
+    bool number_unsigned(json::number_unsigned_t) { return value(); }
+    bool number_float(json::number_float_t, const json::string_t &) { return value(); }
+    bool string(json::string_t &) { return value(); }
+    bool binary(json::binary_t &) { return value(); }
+    bool start_object(std::size_t) { return open(false); }
+    bool end_object() { return close(); }
+    bool start_array(std::size_t) { return open(true); }
+    bool end_array() { return close(); }
+
+    bool key(json::string_t &name)
+    {
+        const std::size_t start = token();
+        Frame &frame = frames_.back();
+        frame.step = Step{name, 0, false};
+        if (target_ != nullptr) {
+            return !(anchor_ == Anchor::Key && at_target(start));
+        }
+        const auto [first, inserted] = frame.keys.try_emplace(name, start);
+        if (!inserted) {
+            return fail(start, where(pointer(frames_.size() - 1)) + ": duplicate field " + in_quotes(name) + " (first at " +
+                                   at_text(text_, first->second) + ")");
+        }
+        return true;
+    }
+
+    bool parse_error(std::size_t position, const std::string &, const json::exception &ex)
+    {
+        // The token nlohmann was reading began after the last one it reported.
+        error = describe_json_error(text_, ex, position, next_token(text_, token_end_));
+        return false;
+    }
+
+private:
+    struct Frame {
+        bool array = false;
+        std::size_t next_index = 0;
+        Step step; // the member or element being read
+        std::map<std::string, std::size_t, std::less<>> keys; // objects: key -> where it starts
+    };
+
+    // A callback's token starts after the previous token's end.
+    std::size_t token()
+    {
+        const std::size_t start = next_token(text_, token_end_);
+        token_end_ = static_cast<std::size_t>(read_ - text_.data());
+        return start;
+    }
+
+    Pointer pointer(std::size_t depth) const
+    {
+        Pointer out;
+        for (std::size_t i = 0; i < depth; ++i) {
+            out.push_back(frames_[i].step);
+        }
+        return out;
+    }
+
+    // Whether the value or key at `start` is the target; then it is found.
+    bool at_target(std::size_t start)
+    {
+        if (frames_.size() != target_->size() ||
+            !std::equal(frames_.begin(), frames_.end(), target_->begin(),
+                        [](const Frame &frame, const Step &step) { return frame.step == step; })) {
+            return false;
+        }
+        found = start;
+        return true;
+    }
+
+    bool value() { return value_at(token()); }
+
+    bool value_at(std::size_t start)
+    {
+        if (!frames_.empty() && frames_.back().array) {
+            Frame &frame = frames_.back();
+            frame.step = Step{{}, frame.next_index++, true};
+        }
+        return !(target_ != nullptr && anchor_ == Anchor::Value && at_target(start));
+    }
+
+    bool open(bool array)
+    {
+        const std::size_t start = token();
+        if (!value_at(start)) {
+            return false;
+        }
+        if (frames_.size() == kMaxNesting) {
+            return fail(start, "too deeply nested: a scenario nests at most " + std::to_string(kMaxNesting) +
+                                   " arrays and objects");
+        }
+        frames_.push_back(Frame{array, 0, {}, {}});
+        return true;
+    }
+
+    bool close()
+    {
+        token();
+        frames_.pop_back();
+        return true;
+    }
+
+    bool fail(std::size_t offset, std::string message)
+    {
+        error = Located{offset, std::move(message)};
+        return false;
+    }
+
+    std::string_view text_;
+    const Pointer *target_ = nullptr;
+    Anchor anchor_ = Anchor::Value;
+    const char *read_ = nullptr; // how far the lexer has read
+    std::size_t token_end_ = 0;  // where the last reported token ended
+    std::vector<Frame> frames_;
+};
+
+std::size_t locate(std::string_view text, const Pointer &pointer, Anchor anchor)
+{
+    Scanner scanner(text, pointer, anchor);
+    scanner.run();
+    return scanner.found.value_or(0);
+}
+
+// ---------------------------------------------------------------------------
+// The walker's vocabulary: nodes, issues, fields and values.
+
+// The first problem found in the DOM. The walker throws it; the position is
+// looked up only then.
+struct Issue {
+    Pointer pointer;               // the value or key it is about
+    Anchor anchor = Anchor::Value;
+    std::string message;           // "writers[0].usage: expected one of ..."
+    bool show_found = false;       // then ", found <the value as written>"
+    std::string hint;              // last: "; did you mean ...?"
+};
+
+// A value of the DOM and where it is in the document.
+struct Node {
+    const json &value;
+    Pointer pointer;
+
+    std::string where() const { return scenario::where(pointer); }
+    Node member(std::string_view key) const { return Node{value.at(std::string(key)), member_of(pointer, key)}; }
+    Node element(std::size_t index) const
+    {
+        Pointer inner = pointer;
+        inner.push_back(Step{{}, index, true});
+        return Node{value.at(index), std::move(inner)};
+    }
+};
+
+[[noreturn]] void expected(const Node &node, const std::string &what, std::string hint = {})
+{
+    throw Issue{node.pointer, Anchor::Value, node.where() + ": expected " + what, true, std::move(hint)};
+}
+
+[[noreturn]] void fail(const Node &node, const std::string &text)
+{
+    throw Issue{node.pointer, Anchor::Value, node.where() + ": " + text, false, {}};
+}
+
+std::string lowercase(std::string_view text)
+{
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    return out;
+}
+
+// Levenshtein distance, ignoring case.
+std::size_t distance(std::string_view a_text, std::string_view b_text)
+{
+    const std::string a = lowercase(a_text);
+    const std::string b = lowercase(b_text);
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// "; did you mean "OnFreeze"?" when one name is close to what was written.
+std::string did_you_mean(std::string_view given, std::span<const std::string_view> names)
+{
+    const std::size_t limit = std::clamp<std::size_t>(given.size() / 3, 1, 3);
+    std::string_view best;
+    std::size_t best_distance = limit + 1;
+    for (std::string_view name : names) {
+        const std::size_t d = distance(given, name);
+        if (d < best_distance) {
+            best = name;
+            best_distance = d;
+        }
+    }
+    return best.empty() ? std::string() : "; did you mean " + in_quotes(best) + "?";
+}
+
+std::string joined(std::span<const std::string_view> names, bool quote)
+{
+    std::string out;
+    for (std::string_view name : names) {
+        out += out.empty() ? "" : ", ";
+        out += quote ? in_quotes(name) : std::string(name);
+    }
+    return out;
+}
+
+// An object of the format: it holds only the fields of its table.
+class Object {
+public:
+    Object(Node node, std::span<const std::string_view> fields) : node_(std::move(node))
+    {
+        if (!node_.value.is_object()) {
+            expected(node_, "an object");
+        }
+        for (const auto &[key, value] : node_.value.items()) {
+            if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
+                throw Issue{member_of(node_.pointer, key), Anchor::Key,
+                            node_.where() + ": unknown field " + in_quotes(key) + "; expected one of " + joined(fields, false),
+                            false, did_you_mean(key, fields)};
+            }
+        }
+    }
+
+    std::optional<Node> get(std::string_view key) const
+    {
+        const auto member = node_.value.find(key);
+        if (member == node_.value.end()) {
+            return std::nullopt;
+        }
+        return Node{*member, member_of(node_.pointer, key)};
+    }
+
+    // Missing: the error is at the object's '{'.
+    Node require(std::string_view key, std::string_view why = {}) const
+    {
+        if (auto member = get(key)) {
+            return *member;
+        }
+        throw Issue{node_.pointer, Anchor::Value,
+                    node_.where() + ": missing required field " + in_quotes(key) + std::string(why), false, {}};
+    }
+
+    // A field this object may not have, given its other fields.
+    void forbid(std::string_view key, const std::string &why) const
+    {
+        if (get(key)) {
+            const Pointer at = member_of(node_.pointer, key);
+            throw Issue{at, Anchor::Key, scenario::where(at) + ": " + why, false, {}};
+        }
+    }
+
+private:
+    Node node_;
+};
+
+const json::array_t &read_array(const Node &node, const std::string &what)
+{
+    if (!node.value.is_array()) {
+        expected(node, what);
+    }
+    return node.value.get_ref<const json::array_t &>();
+}
+
+const std::string &read_utf8(const Node &node)
+{
+    if (!node.value.is_string()) {
+        expected(node, "a string");
+    }
+    const auto &text = node.value.get_ref<const std::string &>();
+    if (text.find('\0') != std::string::npos) {
+        fail(node, "a string may not contain U+0000 (written \\u0000)");
+    }
+    return text;
+}
+
+std::u16string read_text(const Node &node)
+{
+    return com::utf8_to_utf16(read_utf8(node));
+}
+
+std::u16string read_name(const Node &node)
+{
+    if (!node.value.is_string() || node.value.get_ref<const std::string &>().empty()) {
+        expected(node, "a non-empty string");
+    }
+    return read_text(node);
+}
+
+std::u16string read_message(const Node &node)
+{
+    std::u16string text = read_text(node);
+    if (text.size() > kMaxMessage) {
+        fail(node, "expected at most " + std::to_string(kMaxMessage) + " UTF-16 code units, found " +
+                       std::to_string(text.size()));
+    }
+    return text;
+}
+
+bool read_bool(const Node &node)
+{
+    if (!node.value.is_boolean()) {
+        expected(node, "true or false");
+    }
+    return node.value.get<bool>();
+}
+
+// An integer the way JSON Schema sees one: 7 and 7.0 alike. None when it is
+// not a whole number or past the range of int64 (every range here is inside).
+std::optional<std::int64_t> whole_number(const json &value)
+{
+    if (value.is_number_unsigned()) {
+        const auto v = value.get<std::uint64_t>();
+        return v <= static_cast<std::uint64_t>(INT64_MAX) ? std::optional<std::int64_t>(static_cast<std::int64_t>(v))
+                                                           : std::nullopt;
+    }
+    if (value.is_number_integer()) {
+        return value.get<std::int64_t>();
+    }
+    if (value.is_number_float()) {
+        const double v = value.get<double>();
+        if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) < 9.0e18) {
+            return static_cast<std::int64_t>(v);
+        }
+    }
+    return std::nullopt;
+}
+
+std::uint32_t read_uint32(const Node &node)
+{
+    const auto v = whole_number(node.value);
+    if (!v || *v < 0 || *v > 0xFFFFFFFFLL) {
+        expected(node, "an integer from 0 to 4294967295");
+    }
+    return static_cast<std::uint32_t>(*v);
+}
+
+core::Duration read_ms(const Node &node)
+{
+    return core::Duration(read_uint32(node));
+}
+
+template <typename T>
+struct Choice {
+    std::string_view name;
+    T value;
+};
+
+template <typename T, std::size_t N>
+T read_choice(const Node &node, const Choice<T> (&choices)[N])
+{
+    std::vector<std::string_view> names;
+    for (const Choice<T> &choice : choices) {
+        if (node.value.is_string() && node.value.get_ref<const std::string &>() == choice.name) {
+            return choice.value;
+        }
+        names.push_back(choice.name);
+    }
+    expected(node, "one of " + joined(names, true),
+             node.value.is_string() ? did_you_mean(node.value.get_ref<const std::string &>(), names) : std::string());
+}
+
+std::optional<HRESULT> hresult_from_hex(std::string_view text)
+{
+    if (!text.starts_with("0x") || text.size() < 3 || text.size() > 10) {
+        return std::nullopt;
+    }
+    std::uint32_t value = 0;
+    const char *first = text.data() + 2;
+    const char *last = text.data() + text.size();
+    const auto [end, error] = std::from_chars(first, last, value, 16);
+    if (error != std::errc() || end != last) {
+        return std::nullopt;
+    }
+    return static_cast<HRESULT>(value);
+}
+
+// Names of the HRESULT table, and the generic COM codes in case it lacks one.
+const std::vector<std::pair<std::string_view, HRESULT>> &hresult_names()
+{
+    static const auto names = [] {
+        std::vector<std::pair<std::string_view, HRESULT>> out;
+        for (const core::HresultText &row : core::hresult_table()) {
+            out.emplace_back(row.name, row.value);
+        }
+        const std::pair<std::string_view, HRESULT> generic[] = {
+            {"S_OK", S_OK},
+            {"S_FALSE", S_FALSE},
+            {"E_FAIL", E_FAIL},
+            {"E_INVALIDARG", E_INVALIDARG},
+            {"E_OUTOFMEMORY", E_OUTOFMEMORY},
+            {"E_UNEXPECTED", E_UNEXPECTED},
+            {"E_ACCESSDENIED", E_ACCESSDENIED},
+            {"E_NOTIMPL", E_NOTIMPL},
+        };
+        for (const auto &code : generic) {
+            if (std::none_of(out.begin(), out.end(), [&](const auto &row) { return row.first == code.first; })) {
+                out.push_back(code);
+            }
+        }
+        return out;
+    }();
+    return names;
+}
+
+constexpr const char *kHresultExpected =
+    "an HRESULT (a name such as \"VSS_E_PROVIDER_VETO\", \"0x80042306\" or an integer)";
+
+HRESULT read_hresult(const Node &node)
+{
+    if (node.value.is_string()) {
+        const std::string &text = node.value.get_ref<const std::string &>();
+        if (const auto hr = hresult_from_hex(text)) {
+            return *hr;
+        }
+        std::vector<std::string_view> names;
+        for (const auto &[name, value] : hresult_names()) {
+            if (name == text) {
+                return value;
+            }
+            names.push_back(name);
+        }
+        expected(node, kHresultExpected, did_you_mean(text, names));
+    }
+    if (node.value.is_number()) {
+        const auto v = whole_number(node.value);
+        if (!v || *v < INT32_MIN || *v > 0xFFFFFFFFLL) {
+            expected(node, "an HRESULT integer from -2147483648 to 4294967295");
+        }
+        return static_cast<HRESULT>(static_cast<std::uint32_t>(*v)); // the 32-bit pattern
+    }
+    expected(node, kHresultExpected);
+}
+
+std::optional<GUID> guid_from_text(std::string_view text)
+{
+    if (text.size() == 38 && text.front() == '{' && text.back() == '}') {
+        text = text.substr(1, 36);
+    }
+    if (text.size() != 36) {
+        return std::nullopt;
+    }
+    std::string digits;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        const char c = text[i];
+        const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (dash ? c != '-' : !hex) {
+            return std::nullopt;
+        }
+        if (!dash) {
+            digits += c;
+        }
+    }
+    const auto field = [&](std::size_t at, std::size_t count) {
+        std::uint32_t value = 0;
+        std::from_chars(digits.data() + at, digits.data() + at + count, value, 16);
+        return value;
+    };
+    GUID id{};
+    id.Data1 = static_cast<decltype(id.Data1)>(field(0, 8));
+    id.Data2 = static_cast<decltype(id.Data2)>(field(8, 4));
+    id.Data3 = static_cast<decltype(id.Data3)>(field(12, 4));
+    for (std::size_t i = 0; i < 8; ++i) {
+        id.Data4[i] = static_cast<unsigned char>(field(16 + 2 * i, 2));
+    }
+    return id;
+}
+
+GUID read_guid(const Node &node)
+{
+    if (node.value.is_string()) {
+        if (const auto id = guid_from_text(node.value.get_ref<const std::string &>())) {
+            return *id;
+        }
+    }
+    expected(node, "a GUID such as \"{6f5b15b5-da24-4d88-b737-63063e3a1f86}\"");
+}
+
+// A writer without "instance_id": its class id, the last 4 bytes of Data4
+// XORed with its position in "writers" plus one (big-endian).
+GUID derived_instance_id(GUID id, std::size_t index)
+{
+    const auto n = static_cast<std::uint32_t>(index + 1);
+    for (std::size_t i = 0; i < 4; ++i) {
+        id.Data4[4 + i] ^= static_cast<unsigned char>(n >> (24 - 8 * i));
+    }
+    return id;
+}
+
+// ---------------------------------------------------------------------------
+// The format: one table of fields and one function per object kind, in the
+// order of abi/scenario.schema.json.
+
+constexpr std::string_view kScenarioFields[] = {"$schema", "description", "service", "backup", "provider", "writers"};
+constexpr std::string_view kServiceFields[] = {"clock", "event_timeout_ms", "commit_window_ms"};
+constexpr std::string_view kBackupFields[] = {"type", "select_components"};
+constexpr std::string_view kProviderFields[] = {"commit"};
+constexpr std::string_view kCommitFields[] = {"take_ms", "result", "hr"};
+constexpr std::string_view kWriterFields[] = {"name",  "class_id", "instance_id",       "instance_name", "usage",
+                                              "source", "level",   "freeze_timeout_ms", "components",    "on"};
+constexpr std::string_view kComponentFields[] = {"name",       "logical_path", "type",      "caption",
+                                                 "selectable", "files",        "databases", "logs"};
+constexpr std::string_view kFileSpecFields[] = {"path", "filespec", "recursive"};
+constexpr std::string_view kActionFields[] = {"take_ms", "set_writer_failure", "set_writer_failure_ex",
+                                              "fail_components", "result", "times"};
+constexpr std::string_view kWriterFailureFields[] = {"hr_writer", "hr_application", "message"};
+constexpr std::string_view kComponentFailureFields[] = {"component", "hr", "hr_application", "message"};
+
+// The handlers of "on", indexed by core::Event.
+constexpr std::string_view kEventFields[] = {
+    "OnIdentify", "OnPrepareBackup",  "OnPrepareSnapshot", "OnFreeze",     "OnThaw",        "OnPostSnapshot",
+    "OnAbort",    "OnBackupComplete", "OnBackupShutdown",  "OnPreRestore", "OnPostRestore",
+};
+static_assert(std::size(kEventFields) == kEventCount);
+
+constexpr Choice<ClockKind> kClocks[] = {{"simulated", ClockKind::Simulated}, {"real", ClockKind::Real}};
+constexpr Choice<VSS_BACKUP_TYPE> kBackupTypes[] = {
+    {"VSS_BT_FULL", VSS_BT_FULL}, {"VSS_BT_INCREMENTAL", VSS_BT_INCREMENTAL}, {"VSS_BT_DIFFERENTIAL", VSS_BT_DIFFERENTIAL},
+    {"VSS_BT_LOG", VSS_BT_LOG},   {"VSS_BT_COPY", VSS_BT_COPY},               {"VSS_BT_OTHER", VSS_BT_OTHER},
+};
+constexpr Choice<CommitEnding> kCommitEndings[] = {{"succeed", CommitEnding::Succeed}, {"fail", CommitEnding::Fail}};
+constexpr Choice<VSS_USAGE_TYPE> kUsages[] = {
+    {"VSS_UT_BOOTABLESYSTEMSTATE", VSS_UT_BOOTABLESYSTEMSTATE},
+    {"VSS_UT_SYSTEMSERVICE", VSS_UT_SYSTEMSERVICE},
+    {"VSS_UT_USERDATA", VSS_UT_USERDATA},
+    {"VSS_UT_OTHER", VSS_UT_OTHER},
+};
+constexpr Choice<VSS_SOURCE_TYPE> kSources[] = {
+    {"VSS_ST_TRANSACTEDDB", VSS_ST_TRANSACTEDDB},
+    {"VSS_ST_NONTRANSACTEDDB", VSS_ST_NONTRANSACTEDDB},
+    {"VSS_ST_OTHER", VSS_ST_OTHER},
+};
+constexpr Choice<VSS_APPLICATION_LEVEL> kLevels[] = {
+    {"VSS_APP_SYSTEM", VSS_APP_SYSTEM},
+    {"VSS_APP_BACK_END", VSS_APP_BACK_END},
+    {"VSS_APP_FRONT_END", VSS_APP_FRONT_END},
+};
+constexpr Choice<VSS_COMPONENT_TYPE> kComponentTypes[] = {{"database", VSS_CT_DATABASE},
+                                                          {"filegroup", VSS_CT_FILEGROUP}};
+constexpr Choice<Ending> kEndings[] = {
+    {"true", Ending::ReturnTrue},
+    {"false", Ending::ReturnFalse},
+    {"throw", Ending::Throw},
+    {"never_return", Ending::NeverReturn},
+};
+
+ServiceSettings read_service(const Node &node)
+{
+    const Object object(node, kServiceFields);
+    ServiceSettings service;
+    if (const auto clock = object.get("clock")) {
+        service.clock = read_choice(*clock, kClocks);
+    }
+    if (const auto timeout = object.get("event_timeout_ms")) {
+        service.event_timeout = read_ms(*timeout);
+    }
+    if (const auto window = object.get("commit_window_ms")) {
+        service.commit_window = read_ms(*window);
+    }
+    return service;
+}
+
+BackupSettings read_backup(const Node &node)
+{
+    const Object object(node, kBackupFields);
+    BackupSettings backup;
+    if (const auto type = object.get("type")) {
+        backup.type = read_choice(*type, kBackupTypes);
+    }
+    if (const auto select = object.get("select_components")) {
+        backup.select_components = read_bool(*select);
+    }
+    return backup;
+}
+
+ProviderBehaviour read_commit(const Node &node)
+{
+    const Object object(node, kCommitFields);
+    ProviderBehaviour commit;
+    if (const auto take = object.get("take_ms")) {
+        commit.take = read_ms(*take);
+    }
+    if (const auto result = object.get("result")) {
+        commit.ending = read_choice(*result, kCommitEndings);
+    }
+    if (commit.ending == CommitEnding::Fail) {
+        const Node hr = object.require("hr", " (required when \"result\" is \"fail\")");
+        commit.hr = read_hresult(hr);
+        if (commit.hr >= 0) {
+            expected(hr, "a failure HRESULT (negative, such as \"VSS_E_PROVIDER_VETO\")");
+        }
+    } else {
+        object.forbid("hr", "allowed only when \"result\" is \"fail\"");
+    }
+    return commit;
+}
+
+ProviderBehaviour read_provider(const Node &node)
+{
+    const Object object(node, kProviderFields);
+    if (const auto commit = object.get("commit")) {
+        return read_commit(*commit);
+    }
+    return ProviderBehaviour{};
+}
+
+core::FileSpec read_filespec(const Node &node)
+{
+    const Object object(node, kFileSpecFields);
+    core::FileSpec spec;
+    spec.path = read_text(object.require("path"));
+    spec.filespec = read_text(object.require("filespec"));
+    if (const auto recursive = object.get("recursive")) {
+        spec.recursive = read_bool(*recursive);
+    }
+    return spec;
+}
+
+std::vector<core::FileSpec> read_filespecs(const Node &node)
+{
+    const json::array_t &items = read_array(node, "an array of file specifications");
+    std::vector<core::FileSpec> specs;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        specs.push_back(read_filespec(node.element(i)));
+    }
+    return specs;
+}
+
+// "logical\path\name", or "name" alone without a logical path.
+std::u16string full_name(const core::ComponentDecl &component)
+{
+    return component.logical_path.empty() ? component.name : component.logical_path + u"\\" + component.name;
+}
+
+core::ComponentDecl read_component(const Node &node)
+{
+    const Object object(node, kComponentFields);
+    core::ComponentDecl component;
+    component.name = read_name(object.require("name"));
+    if (const auto path = object.get("logical_path")) {
+        component.logical_path = read_text(*path);
+    }
+    component.type = VSS_CT_FILEGROUP;
+    if (const auto type = object.get("type")) {
+        component.type = read_choice(*type, kComponentTypes);
+    }
+    if (const auto caption = object.get("caption")) {
+        component.caption = read_text(*caption);
+    }
+    component.selectable = true;
+    if (const auto selectable = object.get("selectable")) {
+        component.selectable = read_bool(*selectable);
+    }
+    component.selectable_for_restore = component.selectable;
+    if (component.type == VSS_CT_FILEGROUP) {
+        object.forbid("databases", "allowed only when \"type\" is \"database\" (a file group lists \"files\")");
+        object.forbid("logs", "allowed only when \"type\" is \"database\" (a file group lists \"files\")");
+        if (const auto files = object.get("files")) {
+            component.files = read_filespecs(*files);
+        }
+    } else {
+        object.forbid("files", "allowed only when \"type\" is \"filegroup\" (a database lists \"databases\" and \"logs\")");
+        if (const auto databases = object.get("databases")) {
+            component.databases = read_filespecs(*databases);
+        }
+        if (const auto logs = object.get("logs")) {
+            component.logs = read_filespecs(*logs);
+        }
+    }
+    return component;
+}
+
+std::vector<core::ComponentDecl> read_components(const Node &node)
+{
+    const json::array_t &items = read_array(node, "an array of components");
+    std::vector<core::ComponentDecl> components;
+    std::map<std::u16string, std::size_t> seen; // full name -> index
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const Node item = node.element(i);
+        core::ComponentDecl component = read_component(item);
+        const auto [first, inserted] = seen.try_emplace(full_name(component), i);
+        if (!inserted) {
+            fail(item.member("name"),
+                 "component " + in_quotes(full_name(component)) + " is already declared by components[" +
+                     std::to_string(first->second) + "] (logical_path\\name must be unique within a writer)");
+        }
+        components.push_back(std::move(component));
+    }
+    return components;
+}
+
+// The component a failure names, by "name" or "logical_path\name"; the
+// result is its full name.
+std::u16string find_component(const Node &node, const std::vector<core::ComponentDecl> &components)
+{
+    const std::u16string given = read_name(node);
+    std::vector<const core::ComponentDecl *> by_name;
+    for (const core::ComponentDecl &component : components) {
+        if (full_name(component) == given) {
+            return given;
+        }
+        if (component.name == given) {
+            by_name.push_back(&component);
+        }
+    }
+    if (by_name.size() == 1) {
+        return full_name(*by_name.front());
+    }
+    std::string declared;
+    for (const core::ComponentDecl &component : components) {
+        declared += (declared.empty() ? "" : ", ") + in_quotes(full_name(component));
+    }
+    if (by_name.size() > 1) {
+        fail(node, "component name " + in_quotes(given) + " is ambiguous in this writer; give logical_path\\name: " +
+                       declared);
+    }
+    fail(node, "no component " + in_quotes(given) + " in this writer; " +
+                   (components.empty() ? std::string("it declares none") : "declared: " + declared));
+}
+
+WriterFailure read_writer_failure(const Node &node)
+{
+    const Object object(node, kWriterFailureFields);
+    WriterFailure failure;
+    // Any code, on purpose: a scenario may check that SetWriterFailureEx
+    // refuses a wrong one with E_INVALIDARG.
+    failure.hr_writer = read_hresult(object.require("hr_writer"));
+    if (const auto application = object.get("hr_application")) {
+        failure.hr_application = read_hresult(*application);
+    }
+    if (const auto message = object.get("message")) {
+        failure.message = read_message(*message);
+    }
+    return failure;
+}
+
+ComponentFailureAction read_component_failure(const Node &node, const std::vector<core::ComponentDecl> &components)
+{
+    const Object object(node, kComponentFailureFields);
+    ComponentFailureAction failure;
+    failure.component = find_component(object.require("component"), components);
+    failure.hr = read_hresult(object.require("hr"));
+    if (const auto application = object.get("hr_application")) {
+        failure.hr_application = read_hresult(*application);
+    }
+    if (const auto message = object.get("message")) {
+        failure.message = read_message(*message);
+    }
+    return failure;
+}
+
+EventAction read_action(const Node &node, const std::vector<core::ComponentDecl> &components)
+{
+    const Object object(node, kActionFields);
+    EventAction action;
+    if (const auto take = object.get("take_ms")) {
+        action.take = read_ms(*take);
+    }
+    if (const auto hr = object.get("set_writer_failure")) {
+        action.set_writer_failure = read_hresult(*hr);
+    }
+    if (const auto failure = object.get("set_writer_failure_ex")) {
+        action.set_writer_failure_ex = read_writer_failure(*failure);
+    }
+    if (const auto failures = object.get("fail_components")) {
+        const json::array_t &items = read_array(*failures, "an array of component failures");
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            action.fail_components.push_back(read_component_failure(failures->element(i), components));
+        }
+    }
+    if (const auto result = object.get("result")) {
+        action.ending = read_choice(*result, kEndings);
+    }
+    if (const auto times = object.get("times")) {
+        action.times = read_uint32(*times);
+    }
+    return action;
+}
+
+MockWriter read_writer(const Node &node, std::size_t index)
+{
+    const Object object(node, kWriterFields);
+    MockWriter writer;
+    core::WriterIdentity &identity = writer.identity;
+    identity.name = read_name(object.require("name"));
+    identity.class_id = read_guid(object.require("class_id"));
+    const auto instance_id = object.get("instance_id");
+    identity.instance_id = instance_id ? read_guid(*instance_id) : derived_instance_id(identity.class_id, index);
+    if (const auto instance_name = object.get("instance_name")) {
+        identity.instance_name = read_text(*instance_name);
+    }
+    identity.usage = VSS_UT_USERDATA;
+    if (const auto usage = object.get("usage")) {
+        identity.usage = read_choice(*usage, kUsages);
+    }
+    identity.source = VSS_ST_OTHER;
+    if (const auto source = object.get("source")) {
+        identity.source = read_choice(*source, kSources);
+    }
+    identity.level = VSS_APP_FRONT_END;
+    if (const auto level = object.get("level")) {
+        identity.level = read_choice(*level, kLevels);
+    }
+    identity.freeze_timeout_ms = 60000;
+    if (const auto timeout = object.get("freeze_timeout_ms")) {
+        identity.freeze_timeout_ms = read_uint32(*timeout);
+    }
+    if (const auto components = object.get("components")) {
+        writer.metadata.components = read_components(*components);
+    }
+    if (const auto on = object.get("on")) {
+        const Object handlers(*on, kEventFields);
+        for (std::size_t event = 0; event < kEventCount; ++event) {
+            if (const auto action = handlers.get(kEventFields[event])) {
+                writer.on[event] = read_action(*action, writer.metadata.components);
+            }
+        }
+    }
+    return writer;
+}
+
+Scenario read_scenario(const json &root, std::string source)
+{
+    const Object object(Node{root, {}}, kScenarioFields);
+    Scenario scenario;
+    scenario.source = std::move(source);
+    if (const auto schema = object.get("$schema")) {
+        read_utf8(*schema); // names the schema for editors; nothing to keep
+    }
+    if (const auto description = object.get("description")) {
+        scenario.description = read_utf8(*description);
+    }
+    if (const auto service = object.get("service")) {
+        scenario.service = read_service(*service);
+    }
+    if (const auto backup = object.get("backup")) {
+        scenario.backup = read_backup(*backup);
+    }
+    if (const auto provider = object.get("provider")) {
+        scenario.provider = read_provider(*provider);
+    }
+    const Node writers = object.require("writers");
+    const json::array_t &items = read_array(writers, "an array of writers");
+    if (items.size() > kMaxWriters) {
+        fail(writers, "expected at most " + std::to_string(kMaxWriters) + " writers, found " + std::to_string(items.size()));
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        scenario.writers.push_back(read_writer(writers.element(i), i));
+    }
+    return scenario;
+}
+
+} // namespace
+
+std::string ParseError::to_string() const
+{
+    std::string out = source;
+    if (line != 0) {
+        out += ':' + std::to_string(line);
+        if (column != 0) {
+            out += ':' + std::to_string(column);
+        }
+    }
+    return out + ": " + message;
+}
+
+ParseResult parse_scenario_text(std::string_view text, std::string source)
+{
+    const auto error_at = [&](std::size_t offset, std::string message) {
+        const LineColumn at = line_column(text, offset);
+        return ParseResult{std::nullopt, ParseError{source, at.line, at.column, std::move(message)}};
+    };
+    if (text.size() > kMaxScenarioBytes) {
+        return ParseResult{std::nullopt, ParseError{source, 0, 0,
+                                                    "too large: " + std::to_string(text.size()) +
+                                                        " bytes; a scenario has at most " +
+                                                        std::to_string(kMaxScenarioBytes) + " bytes (4 MiB)"}};
+    }
+    if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+        return error_at(0, "invalid JSON: the file is UTF-16; a scenario file is UTF-8");
+    }
+    const std::string_view content = text.substr(after_bom(text));
+    if (std::all_of(content.begin(), content.end(), is_space)) {
+        return error_at(text.size(), content.empty() ? "expected a JSON object, found an empty file"
+                                                     : "expected a JSON object, found only white space");
+    }
+
+    Scanner check(text);
+    check.run();
+    if (check.error) {
+        return error_at(check.error->offset, std::move(check.error->message));
+    }
+    json root;
+    try {
+        root = json::parse(text.data(), text.data() + text.size());
+    } catch (const json::exception &ex) { // the SAX pass has seen it all; just in case
+        return error_at(0, "invalid JSON: " + std::string(ex.what()));
+    }
+    try {
+        return ParseResult{read_scenario(root, source), std::nullopt};
+    } catch (const Issue &issue) {
+        const std::size_t offset = locate(text, issue.pointer, issue.anchor);
+        std::string message = issue.message;
+        if (issue.show_found) {
+            message += ", found " + written_value(text, offset);
+        }
+        return error_at(offset, message + issue.hint);
+    }
+}
+
+ParseResult parse_scenario_file(const std::string &path)
+{
+    const auto failed = [&](std::string message) {
+        return ParseResult{std::nullopt, ParseError{path, 0, 0, std::move(message)}};
+    };
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (status.type() == std::filesystem::file_type::not_found) {
+        return failed("cannot open: no such file");
+    }
+    if (status.type() == std::filesystem::file_type::directory) {
+        return failed("cannot read: a folder, not a file");
+    }
+    errno = 0;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return failed("cannot open: " + (errno != 0 ? std::generic_category().message(errno) : std::string("unreadable")));
+    }
+    // Never more than the limit and one chunk, whatever the file's size.
+    std::string text;
+    std::vector<char> chunk(64 * 1024);
+    while (text.size() <= kMaxScenarioBytes && in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())).gcount() > 0) {
+        text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    if (in.bad()) {
+        return failed("cannot read: an input/output error");
+    }
+    if (text.size() > kMaxScenarioBytes) {
+        const auto size = std::filesystem::file_size(path, ec);
+        return failed("too large: " + (ec ? "more than " + std::to_string(kMaxScenarioBytes) : std::to_string(size)) +
+                      " bytes; a scenario has at most " + std::to_string(kMaxScenarioBytes) + " bytes (4 MiB)");
+    }
+    return parse_scenario_text(text, path);
+}
+
+} // namespace vssapi::scenario
