@@ -18,7 +18,7 @@ std::string utf8(BSTR text)
     return out;
 }
 
-HRESULT finish(HRESULT started, IVssAsync *async)
+HRESULT finish(HRESULT started, IVssAsync *&async) // by reference: read after the call filled it
 {
     if (FAILED(started)) {
         return started;

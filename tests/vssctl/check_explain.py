@@ -38,7 +38,7 @@ def main() -> int:
     args = parser.parse_args()
     text = open(args.header, encoding="utf-8").read()
     codes = {name: int(value, 16) for name, value in
-             re.findall(r"#define (VSS_[ES]_\w+) \(\(HRESULT\)0x([0-9A-Fa-f]{8})\)", text)}
+             re.findall(r"#define (VSS_[ES]_\w+) \(\(HRESULT\)0x([0-9A-Fa-f]{8})u?\)", text)}
     if len(codes) < 70:
         print(f"found only {len(codes)} codes in {args.header}", file=sys.stderr)
         return 1

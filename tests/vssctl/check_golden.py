@@ -33,8 +33,7 @@ def main() -> int:
     parser.add_argument("vssctl")
     parser.add_argument("scenario")
     parser.add_argument("golden")
-    parser.add_argument("extra", nargs="*")
-    args = parser.parse_args()
+    args, args.extra = parser.parse_known_args() # the rest (--retry) goes to vssctl
 
     command = ([args.wrapper] if args.wrapper else []) + [args.vssctl, "run", "--json", *args.extra, args.scenario]
     run = subprocess.run(command, capture_output=True, timeout=300)
