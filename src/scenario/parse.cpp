@@ -97,7 +97,9 @@ std::string at_text(std::string_view text, std::size_t offset)
 // overlong forms, no surrogates, nothing past U+10FFFF), or 0.
 std::size_t utf8_sequence(std::string_view text, std::size_t at)
 {
-    const auto byte = [&](std::size_t i) { return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0u; };
+    const auto byte = [&](std::size_t i) {
+        return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0u;
+    };
     const unsigned lead = byte(0);
     std::size_t length = 0;
     unsigned low = 0x80; // the second byte's range
@@ -402,7 +404,8 @@ Located describe_json_error(std::string_view text, const json::exception &ex, st
     }
     const std::string_view lexer = error.lexer;
     if (lexer == "invalid literal") {
-        return {token_start, "invalid JSON: expected " + expected_words(error) + ", found " + (word.empty() ? "nothing" : word)};
+        return {token_start,
+                "invalid JSON: expected " + expected_words(error) + ", found " + (word.empty() ? "nothing" : word)};
     }
     if (lexer == "invalid string: missing closing quote") {
         return {token_start, "invalid JSON: this string has no closing quote"};
@@ -514,8 +517,8 @@ public:
         }
         const auto [first, inserted] = frame.keys.try_emplace(name, start);
         if (!inserted) {
-            return fail(start, where(pointer(frames_.size() - 1)) + ": duplicate field " + in_quotes(name) + " (first at " +
-                                   at_text(text_, first->second) + ")");
+            return fail(start, where(pointer(frames_.size() - 1)) + ": duplicate field " + in_quotes(name) +
+                                   " (first at " + at_text(text_, first->second) + ")");
         }
         return true;
     }
@@ -721,7 +724,8 @@ public:
         for (const auto &[key, value] : node_.value.items()) {
             if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
                 throw Issue{member_of(node_.pointer, key), Anchor::Key,
-                            node_.where() + ": unknown field " + in_quotes(key) + "; expected one of " + joined(fields, false),
+                            node_.where() + ": unknown field " + in_quotes(key) + "; expected one of " +
+                                joined(fields, false),
                             false, did_you_mean(key, fields)};
             }
         }
@@ -1021,8 +1025,12 @@ static_assert(std::size(kEventFields) == kEventCount);
 
 constexpr Choice<ClockKind> kClocks[] = {{"simulated", ClockKind::Simulated}, {"real", ClockKind::Real}};
 constexpr Choice<VSS_BACKUP_TYPE> kBackupTypes[] = {
-    {"VSS_BT_FULL", VSS_BT_FULL}, {"VSS_BT_INCREMENTAL", VSS_BT_INCREMENTAL}, {"VSS_BT_DIFFERENTIAL", VSS_BT_DIFFERENTIAL},
-    {"VSS_BT_LOG", VSS_BT_LOG},   {"VSS_BT_COPY", VSS_BT_COPY},               {"VSS_BT_OTHER", VSS_BT_OTHER},
+    {"VSS_BT_FULL", VSS_BT_FULL},
+    {"VSS_BT_INCREMENTAL", VSS_BT_INCREMENTAL},
+    {"VSS_BT_DIFFERENTIAL", VSS_BT_DIFFERENTIAL},
+    {"VSS_BT_LOG", VSS_BT_LOG},
+    {"VSS_BT_COPY", VSS_BT_COPY},
+    {"VSS_BT_OTHER", VSS_BT_OTHER},
 };
 constexpr Choice<CommitEnding> kCommitEndings[] = {{"succeed", CommitEnding::Succeed}, {"fail", CommitEnding::Fail}};
 constexpr Choice<VSS_USAGE_TYPE> kUsages[] = {
@@ -1165,7 +1173,8 @@ core::ComponentDecl read_component(const Node &node)
             component.files = read_filespecs(*files);
         }
     } else {
-        object.forbid("files", "allowed only when \"type\" is \"filegroup\" (a database lists \"databases\" and \"logs\")");
+        object.forbid("files",
+                      "allowed only when \"type\" is \"filegroup\" (a database lists \"databases\" and \"logs\")");
         if (const auto databases = object.get("databases")) {
             component.databases = read_filespecs(*databases);
         }
@@ -1348,7 +1357,8 @@ Scenario read_scenario(const json &root, std::string source)
     const Node writers = object.require("writers");
     const json::array_t &items = read_array(writers, "an array of writers");
     if (items.size() > kMaxWriters) {
-        fail(writers, "expected at most " + std::to_string(kMaxWriters) + " writers, found " + std::to_string(items.size()));
+        fail(writers,
+             "expected at most " + std::to_string(kMaxWriters) + " writers, found " + std::to_string(items.size()));
     }
     for (std::size_t i = 0; i < items.size(); ++i) {
         scenario.writers.push_back(read_writer(writers.element(i), i));
@@ -1430,12 +1440,14 @@ ParseResult parse_scenario_file(const std::string &path)
     errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        return failed("cannot open: " + (errno != 0 ? std::generic_category().message(errno) : std::string("unreadable")));
+        return failed("cannot open: " +
+                      (errno != 0 ? std::generic_category().message(errno) : std::string("unreadable")));
     }
     // Never more than the limit and one chunk, whatever the file's size.
     std::string text;
     std::vector<char> chunk(64 * 1024);
-    while (text.size() <= kMaxScenarioBytes && in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())).gcount() > 0) {
+    const auto chunk_size = static_cast<std::streamsize>(chunk.size());
+    while (text.size() <= kMaxScenarioBytes && in.read(chunk.data(), chunk_size).gcount() > 0) {
         text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
     }
     if (in.bad()) {
