@@ -1264,7 +1264,14 @@ ComponentFailureAction read_component_failure(const Node &node, const std::vecto
     return failure;
 }
 
-EventAction read_action(const Node &node, const std::vector<core::ComponentDecl> &components)
+// The handlers whose IVssWriterComponents lets a writer call IVssComponentEx2::SetFailure.
+bool takes_component_failures(core::Event event)
+{
+    return event == core::Event::PrepareBackup || event == core::Event::PostSnapshot ||
+           event == core::Event::PreRestore || event == core::Event::PostRestore;
+}
+
+EventAction read_action(const Node &node, core::Event event, const std::vector<core::ComponentDecl> &components)
 {
     const Object object(node, kActionFields);
     EventAction action;
@@ -1278,6 +1285,11 @@ EventAction read_action(const Node &node, const std::vector<core::ComponentDecl>
         action.set_writer_failure_ex = read_writer_failure(*failure);
     }
     if (const auto failures = object.get("fail_components")) {
+        if (!takes_component_failures(event)) {
+            fail(*failures, std::string("a writer can fail components (IVssComponentEx2::SetFailure) only in "
+                                        "OnPrepareBackup, OnPostSnapshot, OnPreRestore and OnPostRestore, not in ") +
+                                core::handler_name(event));
+        }
         const json::array_t &items = read_array(*failures, "an array of component failures");
         for (std::size_t i = 0; i < items.size(); ++i) {
             action.fail_components.push_back(read_component_failure(failures->element(i), components));
@@ -1327,7 +1339,7 @@ MockWriter read_writer(const Node &node, std::size_t index)
         const Object handlers(*on, kEventFields);
         for (std::size_t event = 0; event < kEventCount; ++event) {
             if (const auto action = handlers.get(kEventFields[event])) {
-                writer.on[event] = read_action(*action, writer.metadata.components);
+                writer.on[event] = read_action(*action, static_cast<core::Event>(event), writer.metadata.components);
             }
         }
     }

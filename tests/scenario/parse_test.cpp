@@ -163,7 +163,7 @@ TEST_CASE("scenario: a full scenario reads back every field")
         REQUIRE(w.on[event].has_value());
         CHECK(w.on[event]->times == event + 1);
     }
-    const EventAction &freeze = action(w, core::Event::Freeze);
+    const EventAction &freeze = action(w, core::Event::PostSnapshot); // the handler that may fail components
     CHECK(freeze.take == core::Duration(100));
     CHECK(freeze.set_writer_failure == VSS_E_WRITERERROR_RETRYABLE);
     REQUIRE(freeze.set_writer_failure_ex.has_value());
@@ -181,7 +181,7 @@ TEST_CASE("scenario: a full scenario reads back every field")
     CHECK(freeze.fail_components[1].message.empty());
     CHECK(freeze.ending == Ending::ReturnFalse);
     CHECK(action(w, core::Event::Thaw).ending == Ending::Throw);
-    CHECK(action(w, core::Event::PostSnapshot).ending == Ending::NeverReturn);
+    CHECK(action(w, core::Event::Freeze).ending == Ending::NeverReturn);
     CHECK(action(w, core::Event::PostRestore).ending == Ending::ReturnTrue);
 
     // The second writer: same class id in capitals and no braces; its
@@ -234,9 +234,9 @@ TEST_CASE("scenario: what a scenario leaves out takes its default")
     CHECK(freeze.times == 0u);
 
     const Scenario failure = parse_ok(one_writer(
-        R"("components": [{"name": "c"}], "on": {"OnThaw": {"set_writer_failure_ex": {"hr_writer": "E_FAIL"},
-                                                             "fail_components": [{"component": "c", "hr": 5}]}})"));
-    const EventAction &thaw = action(failure.writers.at(0), core::Event::Thaw);
+        R"("components": [{"name": "c"}], "on": {"OnPostSnapshot": {"set_writer_failure_ex": {"hr_writer": "E_FAIL"},
+                                                                     "fail_components": [{"component": "c", "hr": 5}]}})"));
+    const EventAction &thaw = action(failure.writers.at(0), core::Event::PostSnapshot);
     CHECK(thaw.set_writer_failure_ex->hr_application == S_OK);
     CHECK(thaw.set_writer_failure_ex->message.empty());
     CHECK(thaw.fail_components.at(0).hr_application == S_OK);
@@ -492,24 +492,24 @@ TEST_CASE("scenario: a component failure names a component by name or by logical
     const std::string components =
         R"("components": [{"name": "db", "logical_path": "A"}, {"name": "db", "logical_path": "B"}, {"name": "x"}])";
     const auto failing = [&](const std::string &name) {
-        return one_writer(components + R"(, "on": {"OnFreeze": {"fail_components": [{"component": ")" + name +
+        return one_writer(components + R"(, "on": {"OnPostSnapshot": {"fail_components": [{"component": ")" + name +
                           R"(", "hr": "E_FAIL"}]}})");
     };
-    CHECK(action(parse_ok(failing("A\\\\db")).writers[0], core::Event::Freeze).fail_components[0].component == u"A\\db");
-    CHECK(action(parse_ok(failing("B\\\\db")).writers[0], core::Event::Freeze).fail_components[0].component == u"B\\db");
-    CHECK(action(parse_ok(failing("x")).writers[0], core::Event::Freeze).fail_components[0].component == u"x");
+    CHECK(action(parse_ok(failing("A\\\\db")).writers[0], core::Event::PostSnapshot).fail_components[0].component == u"A\\db");
+    CHECK(action(parse_ok(failing("B\\\\db")).writers[0], core::Event::PostSnapshot).fail_components[0].component == u"B\\db");
+    CHECK(action(parse_ok(failing("x")).writers[0], core::Event::PostSnapshot).fail_components[0].component == u"x");
     CHECK(parse_bad(failing("db")).message ==
-          "writers[0].on.OnFreeze.fail_components[0].component: component name \"db\" is ambiguous in this writer; "
+          "writers[0].on.OnPostSnapshot.fail_components[0].component: component name \"db\" is ambiguous in this writer; "
           "give logical_path\\name: \"A\\\\db\", \"B\\\\db\", \"x\"");
     CHECK(parse_bad(failing("C\\\\db")).message ==
-          "writers[0].on.OnFreeze.fail_components[0].component: no component \"C\\\\db\" in this writer; declared: "
+          "writers[0].on.OnPostSnapshot.fail_components[0].component: no component \"C\\\\db\" in this writer; declared: "
           "\"A\\\\db\", \"B\\\\db\", \"x\"");
     // Components of another writer do not count.
     const std::string two = R"({"writers": [{"name": "a", "class_id": ")" + std::string(kClassId) +
                             R"(", "components": [{"name": "mine"}]}, {"name": "b", "class_id": ")" + kClassId +
-                            R"(", "on": {"OnThaw": {"fail_components": [{"component": "mine", "hr": 1}]}}}]})";
+                            R"(", "on": {"OnPostSnapshot": {"fail_components": [{"component": "mine", "hr": 1}]}}}]})";
     CHECK(parse_bad(two).message ==
-          "writers[1].on.OnThaw.fail_components[0].component: no component \"mine\" in this writer; it declares none");
+          "writers[1].on.OnPostSnapshot.fail_components[0].component: no component \"mine\" in this writer; it declares none");
 }
 
 TEST_CASE("scenario: SetWriterFailureEx codes are not checked, so scenarios can pass wrong ones")
