@@ -1374,6 +1374,16 @@ Scenario read_scenario(const json &root, std::string source)
     }
     for (std::size_t i = 0; i < items.size(); ++i) {
         scenario.writers.push_back(read_writer(writers.element(i), i));
+        // A requester tells writers apart by instance id: two alike would be one writer to it.
+        for (std::size_t earlier = 0; earlier < i; ++earlier) {
+            if (IsEqualGUID(scenario.writers[earlier].identity.instance_id, scenario.writers[i].identity.instance_id)) {
+                const Node writer = writers.element(i);
+                const Object fields(writer, kWriterFields);
+                const auto given = fields.get("instance_id");
+                fail(given ? *given : writer, "the same instance id as writers[" + std::to_string(earlier) +
+                                                  "]; every writer instance needs its own");
+            }
+        }
     }
     return scenario;
 }

@@ -50,6 +50,7 @@ NOT_JSON = {
 SCHEMA_CANNOT = {
     "ambiguous-component.json": "a component named by a name two components share",
     "duplicate-component.json": "two components with the same logical_path\\name",
+    "duplicate-instance-id.json": "two writers with one instance id (GUIDs compare without case)",
     "duplicate-key.json": "the same field twice (a JSON object model keeps one)",
     "message-too-long-utf16.json": "maxLength counts code points, the limit is UTF-16 code units",
     "nul-escape.json": "U+0000 in a string",
