@@ -1,5 +1,6 @@
 #include "metadata/component.h"
 
+#include "com/enum_value.h"
 #include "com/barrier.h"
 #include "com/bstr.h"
 #include "core/state_machine.h"
@@ -569,7 +570,7 @@ try {
     if (!may_write(access_, WriteKind::RestoreData)) {
         return VSS_E_BAD_STATE;
     }
-    if (target < VSS_RT_ORIGINAL || target > VSS_RT_ORIGINAL_LOCATION) {
+    if (com::enum_value(target) < VSS_RT_ORIGINAL || com::enum_value(target) > VSS_RT_ORIGINAL_LOCATION) {
         return E_INVALIDARG;
     }
     return with_component([&](SelectedComponent &c) {

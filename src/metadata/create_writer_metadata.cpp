@@ -1,5 +1,6 @@
 #include "metadata/create_writer_metadata.h"
 
+#include "com/enum_value.h"
 #include "com/barrier.h"
 #include "metadata/strings.h"
 
@@ -227,8 +228,8 @@ try {
         return VSS_E_BAD_STATE;
     }
     // Compared as integers: a C caller may pass any value.
-    const int method_value = static_cast<int>(method);
-    const int writer_restore_value = static_cast<int>(writerRestore);
+    const int method_value = com::enum_value(method);
+    const int writer_restore_value = com::enum_value(writerRestore);
     if (method_value <= VSS_RME_UNDEFINED || method_value > VSS_RME_RESTORE_STOP_START ||
         writer_restore_value < VSS_WRE_UNDEFINED || writer_restore_value > VSS_WRE_ALWAYS ||
         (names_a_service(method) && com::wide_view(wszService).empty())) {

@@ -1,5 +1,6 @@
 #include "writer/writer_impl.h"
 
+#include "com/enum_value.h"
 #include "com/barrier.h"
 #include "com/bstr.h"
 #include "com/guid.h"
@@ -111,9 +112,10 @@ HRESULT STDMETHODCALLTYPE WriterImpl::Initialize(VSS_ID writerId, LPCWSTR wszWri
 try {
     VSSAPI_CHECK_ALIVE();
     if (wszWriterName == nullptr || wszWriterName[0] == 0 || IsEqualGUID(writerId, GUID_NULL) ||
-        ut < VSS_UT_UNDEFINED || ut > VSS_UT_OTHER || st < VSS_ST_UNDEFINED || st > VSS_ST_OTHER ||
-        (nLevel != VSS_APP_SYSTEM && nLevel != VSS_APP_BACK_END && nLevel != VSS_APP_FRONT_END &&
-         nLevel != VSS_APP_AUTO)) {
+        com::enum_value(ut) < VSS_UT_UNDEFINED || com::enum_value(ut) > VSS_UT_OTHER ||
+        com::enum_value(st) < VSS_ST_UNDEFINED || com::enum_value(st) > VSS_ST_OTHER ||
+        (com::enum_value(nLevel) != VSS_APP_SYSTEM && com::enum_value(nLevel) != VSS_APP_BACK_END &&
+         com::enum_value(nLevel) != VSS_APP_FRONT_END && com::enum_value(nLevel) != VSS_APP_AUTO)) {
         return E_INVALIDARG;
     }
     core::WriterIdentity identity;
