@@ -15,7 +15,7 @@ from vssapi.hresults. Failed calls raise VssError (hresult, name, message).
 """
 
 from . import hresults
-from ._core import Async, Component, Components, Coordinator, Metadata, Requester, Writer
+from ._core import Async, Component, Components, Coordinator, Metadata, Requester, Scenario, Writer
 from ._errors import HResult, VssError, WriterFailure, failed, hresult_meaning, hresult_name, is_retryable, writer_state_name
 from ._native import lib as _lib
 from ._types import (

@@ -4,6 +4,7 @@ import collections.abc
 import ctypes
 import itertools
 import logging
+import os
 import threading
 import weakref
 from ctypes import byref, c_uint32, c_void_p
@@ -82,7 +83,7 @@ class Coordinator(Owned):
             options.event_timeout_ms = event_timeout_ms
             options.commit_window_ms = commit_window_ms
             options.session_limit = session_limit
-            options.virtual_clock = _bool(virtual_clock)
+            options.virtual_clock = 2 if virtual_clock == "simulated" else _bool(virtual_clock)
             check(_lib.vss_coordinator_create(byref(options), byref(out)))
         self.virtual_clock = bool(virtual_clock)
         self._own(out.value, _lib.vss_coordinator_release)
@@ -100,6 +101,32 @@ class Coordinator(Owned):
     def advance_clock(self, milliseconds):
         """Moves a virtual clock on; VssError(VSS_E_BAD_STATE) on a real one."""
         check(_lib.vss_coordinator_advance_clock(self._require(), int(milliseconds)))
+
+
+class Scenario(Owned):
+    """Mock writers from a scenario file (abi/scenario.schema.json), loaded into a coordinator.
+
+    Scenario(coordinator, path) or Scenario(coordinator, text=json_text); coordinator None is
+    the default one. The writers take part in every backup of that coordinator until close().
+    A file that cannot be used raises VssError(E_INVALIDARG) whose message says
+    "file:line:column: what was expected", and loads nothing. Coordinator(virtual_clock=
+    "simulated") lets a scenario's 10-minute timeouts pass at once.
+    """
+
+    _kind = "scenario"
+    _what = "Scenario"
+
+    def __init__(self, coordinator=None, path=None, *, text=None):
+        if (path is None) == (text is None):
+            raise TypeError("Scenario takes a path or text=, not both")
+        out = c_void_p()
+        owner = _handle_of(coordinator, "coordinator")
+        if path is not None:
+            check(_lib.vss_scenario_load(owner, os.fsencode(path), byref(out)))
+        else:
+            check(_lib.vss_scenario_load_text(owner, text.encode("utf-8"), byref(out)))
+        self._coordinator = coordinator  # released after this scenario
+        self._own(out.value, _lib.vss_scenario_release)
 
 
 # ---- writer ----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Every object that owns a handle releases it exactly once: on close() or at the
 end of its `with` block, else when it is garbage collected (weakref.finalize),
 else at interpreter exit, in the order the library wants (asyncs, requesters,
-writers, coordinators) and before Python tears down the modules the writers'
+writers, scenarios, coordinators) and before Python tears down the modules the writers'
 handlers need.
 
 A release that could wait for a running handler (a writer waits for its own
@@ -20,7 +20,7 @@ import weakref
 from ._errors import closed_error
 
 # The order of release at exit.
-KINDS = ("async", "requester", "writer", "coordinator")
+KINDS = ("async", "requester", "writer", "scenario", "coordinator")
 
 _lock = threading.Lock()
 _live = {kind: {} for kind in KINDS}  # kind -> {token: weakref.finalize}

@@ -201,6 +201,10 @@ _declare("vss_coordinator_default", H, PP)
 _declare("vss_coordinator_create", H, POINTER(vss_coordinator_options), PP)
 _declare("vss_coordinator_advance_clock", H, P, c_uint64)
 _declare("vss_coordinator_release", None, P)
+# scenarios
+_declare("vss_scenario_load", H, P, c_char_p, PP)
+_declare("vss_scenario_load_text", H, P, c_char_p, PP)
+_declare("vss_scenario_release", None, P)
 # writer
 _declare("vss_writer_create", H, P, POINTER(vss_writer_info), POINTER(vss_writer_callbacks), P, PP)
 _declare("vss_writer_subscribe", H, P)
