@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,34 +73,55 @@ int usage_error(const std::string &message)
     return kExitUsage;
 }
 
+// ---- a scenario put to work -----------------------------------------------
+
+// A scenario file read, its coordinator made current (CreateVssBackupComponents
+// binds to it) and its writers subscribed. The calling thread counts as work of
+// the run: the simulated clock moves only while it waits.
+struct ScenarioRun {
+    std::optional<scenario::Scenario> plan;
+    std::shared_ptr<core::Coordinator> coordinator;
+    core::WorkToken work;
+    std::optional<core::Clock::WorkScope> doing;
+    std::unique_ptr<scenario::LoadedScenario> loaded;
+
+    // False, with the reason on stderr, when the file cannot be used.
+    bool open(const std::string &path, bool real_time, core::TraceSink trace = {})
+    {
+        scenario::ParseResult parsed = scenario::parse_scenario_file(path);
+        if (!parsed.scenario) {
+            std::fprintf(stderr, "vssctl: %s\n", parsed.error->to_string().c_str());
+            return false;
+        }
+        plan = std::move(parsed.scenario);
+        core::CoordinatorOptions options = scenario::coordinator_options(*plan, real_time);
+        options.trace = std::move(trace);
+        coordinator = core::Coordinator::create(std::move(options));
+        core::Coordinator::set_current(coordinator);
+        work = coordinator->clock()->begin_work();
+        doing.emplace(work);
+        std::string error;
+        if (FAILED(scenario::LoadedScenario::load(coordinator, *plan, loaded, error))) {
+            std::fprintf(stderr, "vssctl: %s: %s\n", path.c_str(), error.c_str());
+            return false;
+        }
+        return true;
+    }
+};
+
 // ---- run ------------------------------------------------------------------
 
 int run_command(const Options &options)
 {
     const std::string &path = options.arguments[0];
-    scenario::ParseResult parsed = scenario::parse_scenario_file(path);
-    if (!parsed.scenario) {
-        std::fprintf(stderr, "vssctl: %s\n", parsed.error->to_string().c_str());
-        return kExitUsage;
-    }
-    const scenario::Scenario &plan = *parsed.scenario;
     TraceLog trace;
-    core::CoordinatorOptions coordinator_options = scenario::coordinator_options(plan, options.real_time);
-    coordinator_options.trace = trace.sink();
-    const bool simulated = !options.real_time && plan.service.clock == scenario::ClockKind::Simulated;
-    auto coordinator = core::Coordinator::create(coordinator_options);
-    core::Coordinator::set_current(coordinator); // CreateVssBackupComponents binds to it
-
-    // This thread is work of the run: the simulated clock moves only while it waits.
-    const core::WorkToken work = coordinator->clock()->begin_work();
-    const core::Clock::WorkScope doing(work);
-
-    std::unique_ptr<scenario::LoadedScenario> loaded;
-    std::string error;
-    if (FAILED(scenario::LoadedScenario::load(coordinator, plan, loaded, error))) {
-        std::fprintf(stderr, "vssctl: %s: %s\n", path.c_str(), error.c_str());
+    ScenarioRun opened;
+    if (!opened.open(path, options.real_time, trace.sink())) {
         return kExitUsage;
     }
+    const scenario::Scenario &plan = *opened.plan;
+    const auto &coordinator = opened.coordinator;
+    const bool simulated = !options.real_time && plan.service.clock == scenario::ClockKind::Simulated;
 
     RunReport run;
     run.scenario_path = path;
@@ -168,23 +190,11 @@ int run_command(const Options &options)
 
 int writers_command(const Options &options)
 {
-    const std::string &path = options.arguments[0];
-    scenario::ParseResult parsed = scenario::parse_scenario_file(path);
-    if (!parsed.scenario) {
-        std::fprintf(stderr, "vssctl: %s\n", parsed.error->to_string().c_str());
+    ScenarioRun opened;
+    if (!opened.open(options.arguments[0], options.real_time)) {
         return kExitUsage;
     }
-    auto coordinator = core::Coordinator::create(scenario::coordinator_options(*parsed.scenario, options.real_time));
-    core::Coordinator::set_current(coordinator);
-    const core::WorkToken work = coordinator->clock()->begin_work();
-    const core::Clock::WorkScope doing(work);
-    std::unique_ptr<scenario::LoadedScenario> loaded;
-    std::string error;
-    if (FAILED(scenario::LoadedScenario::load(coordinator, *parsed.scenario, loaded, error))) {
-        std::fprintf(stderr, "vssctl: %s: %s\n", path.c_str(), error.c_str());
-        return kExitUsage;
-    }
-    return list_writers(stdout, *parsed.scenario, options.json) ? kExitSucceeded : kExitFailed;
+    return list_writers(stdout, *opened.plan, options.json) ? kExitSucceeded : kExitFailed;
 }
 
 // ---- explain ----------------------------------------------------------------
@@ -218,16 +228,6 @@ bool parse_hresult(const std::string &text, HRESULT &out)
     return true;
 }
 
-const char *retry_class_text(core::RetryClass retry_class)
-{
-    switch (retry_class) {
-    case core::RetryClass::No: return "no";
-    case core::RetryClass::AfterWait: return "after_wait";
-    case core::RetryClass::ShortBackOff: return "short_back_off";
-    }
-    return "?";
-}
-
 nlohmann::ordered_json explain_json(HRESULT hr)
 {
     const core::HresultText *row = core::find_hresult(hr);
@@ -236,7 +236,7 @@ nlohmann::ordered_json explain_json(HRESULT hr)
             {"name", row != nullptr ? nlohmann::ordered_json(row->name) : nullptr},
             {"meaning", row != nullptr ? row->meaning : "unknown to VSS"},
             {"producer", core::producer(hr)},
-            {"retry_class", retry_class_text(core::retry_class(hr))},
+            {"retry_class", retry_class_name(core::retry_class(hr))},
             {"retry", core::retry_advice(hr)}};
 }
 

@@ -214,6 +214,9 @@ json trace_json(const core::TraceEntry &entry, TimePoint origin, std::map<std::t
     return out;
 }
 
+
+} // namespace
+
 const char *retry_class_name(core::RetryClass retry_class)
 {
     switch (retry_class) {
@@ -223,8 +226,6 @@ const char *retry_class_name(core::RetryClass retry_class)
     }
     return "?";
 }
-
-} // namespace
 
 nlohmann::ordered_json run_to_json(const RunReport &run)
 {

@@ -33,6 +33,9 @@ void print_step(std::FILE *out, const StepReport &step, TimePoint origin);
 void print_attempt_outcome(std::FILE *out, const AttemptReport &attempt);
 void print_run_result(std::FILE *out, const RunReport &run);
 
+// "no", "after_wait", "short_back_off": the JSON words for C-7.1's classes.
+const char *retry_class_name(vssapi::core::RetryClass retry_class);
+
 nlohmann::ordered_json run_to_json(const RunReport &run);
 
 } // namespace vssctl
