@@ -72,10 +72,10 @@ TEST_CASE("C-4.2 operation: status while pending, result when done, Cancel's ans
 
 namespace {
 
-// Sleeps `span` on `clock` as one piece of work, on its own thread.
-std::thread sleeper(SimulatedClock &clock, Duration span, TimePoint &woke)
+// Sleeps `span` on `clock` as the piece of work `work`, on its own thread.
+std::thread sleeper(SimulatedClock &clock, Duration span, TimePoint &woke, WorkToken work)
 {
-    return std::thread([&clock, span, &woke, work = clock.begin_work()] {
+    return std::thread([&clock, span, &woke, work = std::move(work)] {
         const Clock::WorkScope doing(work);
         clock.sleep_for(span);
         woke = clock.now();
@@ -89,7 +89,7 @@ TEST_CASE("C-4.5 simulated clock: a 10-minute sleep ends at once, exactly 10 min
     SimulatedClock clock;
     TimePoint woke{};
     const auto real_start = std::chrono::steady_clock::now();
-    sleeper(clock, 600s, woke).join();
+    sleeper(clock, 600s, woke, clock.begin_work()).join();
     CHECK(woke == TimePoint{} + 600s);
     CHECK(std::chrono::steady_clock::now() - real_start < 5s);
     CHECK(clock.busy() == 0);
@@ -99,8 +99,12 @@ TEST_CASE("C-4.5 simulated clock: parallel sleeps overlap, each wakes at its own
 {
     SimulatedClock clock;
     TimePoint first{}, second{};
-    std::thread a = sleeper(clock, 5s, first);
-    std::thread b = sleeper(clock, 7s, second);
+    // Both pieces of work exist before either sleeps: time cannot move on
+    // while the second has not started waiting.
+    WorkToken work_a = clock.begin_work();
+    WorkToken work_b = clock.begin_work();
+    std::thread a = sleeper(clock, 5s, first, std::move(work_a));
+    std::thread b = sleeper(clock, 7s, second, std::move(work_b));
     a.join();
     b.join();
     CHECK(first == TimePoint{} + 5s);
@@ -112,7 +116,7 @@ TEST_CASE("C-4.5 simulated clock: time stands still while some work is running")
     SimulatedClock clock;
     WorkToken busy = clock.begin_work(); // running, not waiting
     TimePoint woke{};
-    std::thread a = sleeper(clock, 60s, woke);
+    std::thread a = sleeper(clock, 60s, woke, clock.begin_work());
     std::this_thread::sleep_for(50ms);
     CHECK(clock.now() == TimePoint{});
     busy.reset();
