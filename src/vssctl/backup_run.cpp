@@ -21,7 +21,10 @@ std::string utf8(std::u16string_view text)
 
 std::string guid_text(const GUID &id)
 {
-    return "{" + vssapi::com::format_guid(id) + "}";
+    std::string text = vssapi::com::format_guid(id); // GCC 12 -O3 warns (falsely) on "{" + string
+    text.insert(text.begin(), '{');
+    text.push_back('}');
+    return text;
 }
 
 std::string hex(HRESULT hr)

@@ -25,7 +25,10 @@ std::string display_name(const WriterRow &row)
 
 std::string state_text(VSS_WRITER_STATE state)
 {
-    return "[" + std::to_string(static_cast<int>(state)) + "] " + core::state_name(state);
+    std::string text = std::to_string(static_cast<int>(state)); // not "[" + string: a false GCC 12 -O3 warning
+    text.insert(text.begin(), '[');
+    text.append("] ").append(core::state_name(state));
+    return text;
 }
 
 const char *outcome_text(const core::TraceEntry &entry)
