@@ -64,7 +64,7 @@ std::string pad(const std::string &text, std::size_t width)
 
 void print_run_header(std::FILE *out, const RunReport &run)
 {
-    std::fprintf(out, "vssctl run %s\n", run.scenario_path.c_str());
+    std::fprintf(out, "vssctl run %s%s\n", run.retry ? "--retry " : "", run.scenario_path.c_str());
     if (!run.description.empty()) {
         std::fprintf(out, "%s\n", run.description.c_str());
     }
