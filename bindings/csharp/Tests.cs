@@ -46,6 +46,10 @@ static class Tests
         Run("garbage collection: a subscribed writer nobody references keeps answering", GcKeepsSubscribedWriter);
         Run("garbage collection: a forgotten writer and requester are released by their finalizers", GcReleasesForgotten);
         Run("the default coordinator", DefaultCoordinator);
+        Run("scenario file: the partial-failure example reports the writer and its component", ScenarioPartialFailure);
+        Run("scenario file: the hung-writer example times out at once on the simulated clock", ScenarioHungWriter);
+        Run("scenario file: bad JSON throws E_INVALIDARG with its position and loads nothing", ScenarioBadText);
+        Run("scenario file: misuse (null path or text, disposed coordinator, clock kinds)", ScenarioMisuse);
         if (s_exampleExe != null) {
             Run("README example: example.exe runs (library found through VSSAPI_LIBRARY alone) and prints the failure", ExampleRuns);
             Run("README example: README.md shows Example.cs verbatim", ReadmeShowsExample);
@@ -759,6 +763,137 @@ static class Tests
             True(requester.WriterCount >= 0, "the default coordinator answers");
             True(requester.SessionId != Guid.Empty, "a session id");
         }
+    }
+
+    // ---- scenario files -----------------------------------------------------------------
+
+    // examples/scenarios at the repository root: VSSAPI_EXAMPLE_SCENARIOS (set by meson.build),
+    // else found from the source directory given on the command line.
+    static string ExampleScenario(string name)
+    {
+        string dir = Environment.GetEnvironmentVariable("VSSAPI_EXAMPLE_SCENARIOS");
+        if (string.IsNullOrEmpty(dir) && s_sourceDir != null) {
+            dir = Path.Combine(s_sourceDir, "..", "..", "examples", "scenarios");
+        }
+        if (string.IsNullOrEmpty(dir)) {
+            throw new Exception("set VSSAPI_EXAMPLE_SCENARIOS to the repository's examples/scenarios");
+        }
+        return Path.Combine(dir, name);
+    }
+
+    // Simulated time: the examples' timeouts (600 s) pass at once.
+    static Coordinator SimulatedCoordinator()
+    {
+        return Coordinator.Create(new CoordinatorOptions { Clock = ClockKind.Simulated });
+    }
+
+    static WriterStatus StatusOf(Requester requester, string name)
+    {
+        WriterStatus found = requester.GetWriterStatuses().Find(s => s.Name == name);
+        True(found != null, "a status row for " + name);
+        return found;
+    }
+
+    static void ScenarioPartialFailure()
+    {
+        using (var coordinator = SimulatedCoordinator())
+        using (Scenario.Load(coordinator, ExampleScenario("partial-failure.json")))
+        using (var requester = new Requester(coordinator)) {
+            BackupThroughSnapshot(requester, true);
+            requester.GatherWriterStatus();
+            WriterStatus mail = StatusOf(requester, "Mail Store Writer");
+            Equal(WriterState.FailedAtPostSnapshot, mail.State, "state");
+            Equal(HResults.VSS_E_WRITERERROR_PARTIAL_FAILURE, mail.WriterFailure, "writer failure");
+            Equal("1 of 2 mailbox databases failed", mail.Message, "writer message");
+            List<ComponentFailure> failed = requester.GetComponentFailures().FindAll(f => f.Failed);
+            Equal(1, failed.Count, "failed components");
+            Equal("Mail", failed[0].LogicalPath, "logical path");
+            Equal("Mailbox B", failed[0].Name, "name");
+            Equal(HResults.VSS_E_WRITERERROR_NONRETRYABLE, failed[0].Failure, "component failure");
+            Equal(unchecked((int)0x80040115), failed[0].ApplicationError, "application code");
+            Equal("Mailbox B: database header checksum mismatch", failed[0].Message, "component message");
+        }
+    }
+
+    static void ScenarioHungWriter()
+    {
+        using (var coordinator = SimulatedCoordinator())
+        using (Scenario.Load(coordinator, ExampleScenario("hung-writer.json")))
+        using (var requester = new Requester(coordinator)) {
+            Stopwatch started = Stopwatch.StartNew();
+            BackupThroughSnapshot(requester);
+            requester.GatherWriterStatus();
+            Equal(HResults.VSS_E_WRITER_NOT_RESPONDING, StatusOf(requester, "Search Index Writer").WriterFailure, "hung writer");
+            True(started.Elapsed < TimeSpan.FromSeconds(60), "not the 600 s event timeout: " + started.Elapsed);
+        }
+    }
+
+    static void ScenarioBadText()
+    {
+        using (var coordinator = SimulatedCoordinator()) {
+            VssException e = ThrowsVss(HResults.E_INVALIDARG,
+                                       () => Scenario.FromText(coordinator, "{\"writers\": [{\"name\": \"W\", \"class_id\": 42}]}"),
+                                       "a class_id that is not a GUID");
+            True(e.Message.Contains("<text>:1:"), "the position: " + e.Message);
+            True(e.Message.Contains("writers[0].class_id"), "the member: " + e.Message);
+            using (var requester = new Requester(coordinator)) {
+                requester.InitializeForBackup();
+                requester.GatherWriterMetadata();
+                requester.GatherWriterStatus();
+                Equal(0, requester.WriterCount, "no writer was loaded");
+                Equal(0, requester.StatusCount, "no status row");
+            }
+
+            // A bad file (non-ASCII name: the path crosses as UTF-8) names itself.
+            string dir = Path.Combine(Path.GetTempPath(), "openvss-cs-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            try {
+                string bad = Path.Combine(dir, "scénario-损坏.json");
+                File.WriteAllText(bad, "{\n  \"writers\": [\n    {\"name\": \"W\"}\n  ]\n}\n", new UTF8Encoding(false));
+                e = ThrowsVss(HResults.E_INVALIDARG, () => Scenario.Load(coordinator, bad), "a writer without class_id");
+                True(e.Message.Contains(bad + ":3:5: writers[0]"), "file:line:column: " + e.Message);
+                ThrowsVss(HResults.E_INVALIDARG, () => Scenario.Load(coordinator, Path.Combine(dir, "missing.json")), "a missing file");
+            } finally {
+                Directory.Delete(dir, true);
+            }
+        }
+    }
+
+    static void ScenarioMisuse()
+    {
+        using (var coordinator = SimulatedCoordinator()) {
+            Throws<ArgumentNullException>(() => Scenario.Load(coordinator, null), "Load(null path)");
+            Throws<ArgumentNullException>(() => Scenario.FromText(coordinator, null), "FromText(null)");
+            // A simulated clock is not moved by hand.
+            ThrowsVss(HResults.VSS_E_BAD_STATE, () => coordinator.AdvanceClock(TimeSpan.FromSeconds(1)), "advancing a simulated clock");
+            Scenario scenario = Scenario.Load(coordinator, ExampleScenario("hung-writer.json"));
+            True(!scenario.IsDisposed, "loaded");
+            scenario.Dispose();
+            True(scenario.IsDisposed, "IsDisposed");
+            scenario.Dispose(); // twice is fine
+            // Released: its writers are gone.
+            using (var requester = new Requester(coordinator)) {
+                requester.InitializeForBackup();
+                requester.GatherWriterMetadata();
+                Equal(0, requester.WriterCount, "no writer after Dispose");
+            }
+        }
+        var gone = SimulatedCoordinator();
+        gone.Dispose();
+        Throws<ObjectDisposedException>(() => Scenario.FromText(gone, "{\"writers\": []}"), "a scenario on a disposed coordinator");
+
+        // The default coordinator (null).
+        using (Scenario.FromText(null, "{\"writers\": []}")) { }
+
+        // Clock kinds: VirtualClock is Clock != Real; an unknown kind is the library's E_INVALIDARG.
+        var options = new CoordinatorOptions { VirtualClock = true };
+        Equal(ClockKind.Manual, options.Clock, "VirtualClock = true is Manual");
+        options.Clock = ClockKind.Simulated;
+        options.VirtualClock = true;
+        Equal(ClockKind.Simulated, options.Clock, "VirtualClock = true keeps Simulated");
+        options.VirtualClock = false;
+        Equal(ClockKind.Real, options.Clock, "VirtualClock = false is Real");
+        ThrowsVss(HResults.E_INVALIDARG, () => Coordinator.Create(new CoordinatorOptions { Clock = (ClockKind)7 }), "clock kind 7");
     }
 
     static void ExampleRuns()

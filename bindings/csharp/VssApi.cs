@@ -223,6 +223,20 @@ namespace OpenVss
 
     // ---- coordinator ----------------------------------------------------------------------
 
+    /// <summary>The clock of a coordinator (vss_clock_kind).</summary>
+    public enum ClockKind
+    {
+        /// <summary>Steady real time.</summary>
+        Real = 0,
+        /// <summary>Virtual; moves only with Coordinator.AdvanceClock.</summary>
+        Manual = 1,
+        /// <summary>
+        /// Virtual; jumps to the next deadline once all the library's work waits on it, so a
+        /// 10-minute timeout passes at once and every run gives the same times.
+        /// </summary>
+        Simulated = 2,
+    }
+
     /// <summary>Settings of an isolated coordinator; zero values mean the library's defaults.</summary>
     public sealed class CoordinatorOptions
     {
@@ -234,8 +248,23 @@ namespace OpenVss
         public TimeSpan CommitWindow { get; set; }
         /// <summary>Concurrent sessions; 0: 64.</summary>
         public uint SessionLimit { get; set; }
-        /// <summary>Time moves only with Coordinator.AdvanceClock.</summary>
-        public bool VirtualClock { get; set; }
+        /// <summary>The clock every timeout goes through: Real (the default), Manual or Simulated.</summary>
+        public ClockKind Clock { get; set; }
+        /// <summary>
+        /// Whether Clock is virtual (Manual or Simulated). Setting true makes a Real clock Manual
+        /// (time moves only with Coordinator.AdvanceClock); setting false makes it Real.
+        /// </summary>
+        public bool VirtualClock
+        {
+            get { return Clock != ClockKind.Real; }
+            set {
+                if (!value) {
+                    Clock = ClockKind.Real;
+                } else if (Clock == ClockKind.Real) {
+                    Clock = ClockKind.Manual;
+                }
+            }
+        }
     }
 
     /// <summary>The embedded VSS service: writers and requesters of one coordinator see each other.</summary>
@@ -286,7 +315,7 @@ namespace OpenVss
                     event_timeout_ms = Milliseconds(options.EventTimeout),
                     commit_window_ms = Milliseconds(options.CommitWindow),
                     session_limit = options.SessionLimit,
-                    virtual_clock = options.VirtualClock ? 1 : 0,
+                    virtual_clock = (int)options.Clock,
                 };
                 hr = Native.vss_coordinator_create(ref native, out handle);
             }
@@ -296,7 +325,7 @@ namespace OpenVss
             return new Coordinator(handle);
         }
 
-        /// <summary>Moves a virtual clock on; VSS_E_BAD_STATE for a real one.</summary>
+        /// <summary>Moves a Manual clock on; VSS_E_BAD_STATE for a real one.</summary>
         public void AdvanceClock(TimeSpan by)
         {
             if (by < TimeSpan.Zero) {
@@ -315,6 +344,72 @@ namespace OpenVss
             }
             return (uint)span.TotalMilliseconds;
         }
+    }
+
+    // ---- scenarios ------------------------------------------------------------------------
+
+    /// <summary>
+    /// Mock writers declared in a scenario file (abi/scenario.schema.json), loaded into a
+    /// coordinator: they take part in every backup of that coordinator until Dispose(), and the
+    /// file's provider behaviour applies until then. A file that cannot be used throws
+    /// VssException(E_INVALIDARG) whose message says "file:line:column: what was expected", and
+    /// loads nothing. A coordinator with ClockKind.Simulated lets a scenario's 10-minute
+    /// timeouts pass at once.
+    /// </summary>
+    public sealed class Scenario : IDisposable
+    {
+        readonly ScenarioHandle _handle;
+
+        static Scenario() { Native.EnsureLoaded(); }
+
+        Scenario(ScenarioHandle handle) { _handle = handle; }
+
+        /// <summary>Loads the scenario file at `path` into `coordinator` (null: the process's default).</summary>
+        public static Scenario Load(Coordinator coordinator, string path)
+        {
+            if (path == null) {
+                throw new ArgumentNullException("path");
+            }
+            Native.EnsureLoaded();
+            return new Scenario(LoadNative(coordinator, path, false));
+        }
+
+        /// <summary>The same from JSON text; messages name it "&lt;text&gt;".</summary>
+        public static Scenario FromText(Coordinator coordinator, string json)
+        {
+            if (json == null) {
+                throw new ArgumentNullException("json");
+            }
+            Native.EnsureLoaded();
+            return new Scenario(LoadNative(coordinator, json, true));
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static ScenarioHandle LoadNative(Coordinator coordinator, string pathOrJson, bool isText)
+        {
+            ScenarioHandle handle;
+            byte[] bytes = Utf8.Z(pathOrJson);
+            int hr;
+            if (coordinator == null) {
+                hr = isText ? Native.vss_scenario_load_text(IntPtr.Zero, bytes, out handle)
+                            : Native.vss_scenario_load(IntPtr.Zero, bytes, out handle);
+            } else {
+                hr = isText ? Native.vss_scenario_load_text(coordinator.Handle, bytes, out handle)
+                            : Native.vss_scenario_load(coordinator.Handle, bytes, out handle);
+            }
+            if (hr < 0) {
+                throw VssException.FromLastError(hr);
+            }
+            return handle;
+        }
+
+        public bool IsDisposed { get { return _handle.IsClosed; } }
+
+        /// <summary>
+        /// Unsubscribes the mock writers (handlers that never return are let go) and restores
+        /// the provider. The scenario holds its own reference to the coordinator.
+        /// </summary>
+        public void Dispose() { _handle.Dispose(); }
     }
 
     // ---- writer ---------------------------------------------------------------------------
@@ -1244,6 +1339,11 @@ namespace OpenVss
         protected override void Release(IntPtr handle) { Native.vss_requester_release(handle); }
     }
 
+    internal sealed class ScenarioHandle : VssHandle
+    {
+        protected override void Release(IntPtr handle) { Native.vss_scenario_release(handle); }
+    }
+
     internal sealed class AsyncHandle : VssHandle
     {
         protected override void Release(IntPtr handle) { Native.vss_async_release(handle); }
@@ -1570,6 +1670,12 @@ namespace OpenVss
         [DllImport(Library, CallingConvention = Cdecl)]
         internal static extern int vss_requester_snapshot_props(RequesterHandle requester, ref Guid snapshotId, ref SnapshotProps props);
         [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_snapshot_props_clear(ref SnapshotProps props);
+
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_scenario_load(CoordinatorHandle coordinator, byte[] path, out ScenarioHandle scenario);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_scenario_load(IntPtr coordinator, byte[] path, out ScenarioHandle scenario);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_scenario_load_text(CoordinatorHandle coordinator, byte[] json, out ScenarioHandle scenario);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_scenario_load_text(IntPtr coordinator, byte[] json, out ScenarioHandle scenario);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_scenario_release(IntPtr scenario);
     }
 
     // dlopen(VSSAPI_LIBRARY) before the first P/Invoke, so that the soname resolves to that file.
