@@ -6,6 +6,7 @@ package vssapi
 import "C"
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -18,8 +19,48 @@ type CoordinatorOptions struct {
 	EventTimeout time.Duration // 0: 10 minutes
 	CommitWindow time.Duration // 0: 10 seconds
 	SessionLimit uint32        // 0: 64
-	// VirtualClock makes time move only with AdvanceClock (for tests).
+	// Clock is the clock every timeout goes through (vss_clock_kind); the
+	// zero value is the real clock.
+	Clock Clock
+	// VirtualClock makes time move only with AdvanceClock (for tests); it is
+	// Clock: ClockManual and is ignored when Clock is set.
 	VirtualClock bool
+}
+
+// Clock is the clock a coordinator's timeouts go through (vss_clock_kind).
+type Clock int32
+
+const (
+	// ClockReal is steady real time (VSS_CLOCK_REAL).
+	ClockReal Clock = 0
+	// ClockManual is virtual time that moves only with AdvanceClock (VSS_CLOCK_MANUAL).
+	ClockManual Clock = 1
+	// ClockSimulated is virtual time that jumps to the next deadline once all
+	// the library's work waits on it (VSS_CLOCK_SIMULATED): a 10-minute
+	// timeout passes at once and every run gives the same times. AdvanceClock
+	// returns VSS_E_BAD_STATE on it.
+	ClockSimulated Clock = 2
+)
+
+// String is the clock's name ("simulated"), or "Clock(7)" for another value.
+func (k Clock) String() string {
+	switch k {
+	case ClockReal:
+		return "real"
+	case ClockManual:
+		return "manual"
+	case ClockSimulated:
+		return "simulated"
+	}
+	return fmt.Sprintf("Clock(%d)", int32(k))
+}
+
+// clock is the vss_clock_kind the options ask for.
+func (o *CoordinatorOptions) clock() C.int32_t {
+	if o.Clock == ClockReal && o.VirtualClock {
+		return C.int32_t(ClockManual)
+	}
+	return C.int32_t(o.Clock)
 }
 
 // Coordinator is the embedded VSS service that writers and requesters talk
@@ -45,7 +86,8 @@ func DefaultCoordinator() (*Coordinator, error) {
 	return newCoordinator(p), nil
 }
 
-// NewCoordinator creates an isolated coordinator; options may be nil.
+// NewCoordinator creates an isolated coordinator; options may be nil. A Clock
+// that is not one of the Clock constants is E_INVALIDARG.
 func NewCoordinator(options *CoordinatorOptions) (*Coordinator, error) {
 	var opts *C.vss_coordinator_options
 	if options != nil {
@@ -55,7 +97,7 @@ func NewCoordinator(options *CoordinatorOptions) (*Coordinator, error) {
 			event_timeout_ms: ms32(options.EventTimeout),
 			commit_window_ms: ms32(options.CommitWindow),
 			session_limit:    C.uint32_t(options.SessionLimit),
-			virtual_clock:    cBool(options.VirtualClock),
+			virtual_clock:    options.clock(),
 		}
 	}
 	var p *C.vss_coordinator
