@@ -162,6 +162,10 @@ const Context = Object.freeze({
 // VSS_APPLICATION_LEVEL (0 in vss_writer_info means FRONT_END).
 const ApplicationLevel = Object.freeze({ UNKNOWN: 0, SYSTEM: 1, BACK_END: 2, FRONT_END: 3, SYSTEM_RM: 4, AUTO: -1 });
 
+// vss_clock_kind: the clock a coordinator's timeouts go through (Coordinator's virtualClock).
+const Clock = Object.freeze({ REAL: 0, MANUAL: 1, SIMULATED: 2 });
+
 module.exports = {
-  HRESULT, WriterState, Step, BackupType, UsageType, SourceType, ComponentType, FileKind, Context, ApplicationLevel,
+  Clock, HRESULT, WriterState, Step, BackupType, UsageType, SourceType, ComponentType, FileKind, Context,
+  ApplicationLevel,
 };

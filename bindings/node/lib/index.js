@@ -11,6 +11,7 @@
 // block the JS thread and must not be used while a writer of this process has
 // handlers.
 const { koffi, api, decodeString, types, libraryPath } = require('./native');
+const { fileURLToPath } = require('node:url');
 const constants = require('./constants');
 
 const { HRESULT, Step } = constants;
@@ -148,6 +149,24 @@ function releaseOffThread(fn, handle) {
 
 // ---- coordinator ----------------------------------------------------------------
 
+const CLOCK_NAMES = { real: constants.Clock.REAL, manual: constants.Clock.MANUAL,
+  simulated: constants.Clock.SIMULATED };
+
+// The vss_clock_kind of Coordinator's virtualClock option.
+function clockKind(value) {
+  if (value === undefined || value === null || typeof value === 'boolean') {
+    return value ? constants.Clock.MANUAL : constants.Clock.REAL;
+  }
+  if (typeof value === 'string' && Object.hasOwn(CLOCK_NAMES, value)) {
+    return CLOCK_NAMES[value];
+  }
+  if (Object.values(constants.Clock).includes(value)) {
+    return value;
+  }
+  throw new TypeError(`virtualClock must be true, false, 'real', 'manual', 'simulated' or a Clock value, not ${
+    typeof value === 'string' ? `'${value}'` : String(value)}`);
+}
+
 /**
  * The embedded VSS service writers and requesters meet in. `new Coordinator()`
  * is an isolated one; `Coordinator.default()` is the process's.
@@ -159,7 +178,10 @@ class Coordinator {
    * @param {number} [options.eventTimeoutMs] (0: 600,000)
    * @param {number} [options.commitWindowMs] (0: 10,000)
    * @param {number} [options.sessionLimit] (0: 64)
-   * @param {boolean} [options.virtualClock] time moves only with advanceClock
+   * @param {boolean|string|number} [options.virtualClock] false or 'real' (the default): steady
+   *   real time; true or 'manual': time moves only with advanceClock; 'simulated': virtual time
+   *   that jumps to the next deadline once all the library's work waits on it, so a scenario's
+   *   10-minute timeouts pass at once (or a Clock value)
    */
   constructor(options = {}, handle = undefined) {
     if (handle === undefined) {
@@ -170,7 +192,7 @@ class Coordinator {
         event_timeout_ms: options.eventTimeoutMs ?? 0,
         commit_window_ms: options.commitWindowMs ?? 0,
         session_limit: options.sessionLimit ?? 0,
-        virtual_clock: options.virtualClock ? 1 : 0,
+        virtual_clock: clockKind(options.virtualClock),
       }, out));
       handle = out[0];
     }
@@ -185,7 +207,7 @@ class Coordinator {
     return new Coordinator({}, out[0]);
   }
 
-  /** Moves a virtual clock on; VssError VSS_E_BAD_STATE on a real one. */
+  /** Moves a manual clock on; VssError VSS_E_BAD_STATE on a real or simulated one. */
   advanceClock(milliseconds) {
     check(api.vss_coordinator_advance_clock(this._handle, BigInt(milliseconds)));
   }
@@ -201,6 +223,99 @@ class Coordinator {
 
   [Symbol.dispose]() {
     this.close();
+  }
+}
+
+// ---- scenario ---------------------------------------------------------------------
+
+/**
+ * Mock writers declared in a scenario file (abi/scenario.schema.json), loaded
+ * into a coordinator: they take part in every backup of that coordinator (and
+ * its provider behaviour applies) until close(). They run inside the library,
+ * never on the JS thread. `new Coordinator({ virtualClock: 'simulated' })` lets
+ * a scenario's 10-minute timeouts pass at once.
+ *
+ *   new Scenario(coordinator, 'examples/scenarios/hung-writer.json')
+ *   new Scenario(coordinator, { path })   or   new Scenario(coordinator, { text: jsonText })
+ *
+ * A file that cannot be used throws a VssError E_INVALIDARG whose message says
+ * "file:line:column: what was expected" ("<text>:1:17: ..." for text), and
+ * loads nothing.
+ */
+class Scenario {
+  /**
+   * @param {Coordinator|null} coordinator (null: the default one)
+   * @param {string|URL|{path: string|URL}|{text: string}} source
+   */
+  constructor(coordinator, source) {
+    if (coordinator !== null && coordinator !== undefined && !(coordinator instanceof Coordinator)) {
+      throw new TypeError('Scenario: the coordinator must be a vss.Coordinator or null');
+    }
+    let path;
+    let text;
+    if (typeof source === 'string' || source instanceof URL) {
+      path = source;
+    } else if (source !== null && typeof source === 'object') {
+      ({ path, text } = source);
+    }
+    if ((path === undefined || path === null) === (text === undefined || text === null)) {
+      throw new TypeError('Scenario takes a path or { text }, not both (and not neither)');
+    }
+    if (text !== undefined && text !== null && typeof text !== 'string') {
+      throw new TypeError('Scenario: text must be a string of JSON');
+    }
+    if (path instanceof URL) {
+      path = fileURLToPath(path);
+    } else if (path !== undefined && path !== null && typeof path !== 'string') {
+      throw new TypeError('Scenario: path must be a string or a file: URL');
+    }
+    const owner = coordinator ?? null;
+    const what = path !== undefined && path !== null ? 'vss_scenario_load' : 'vss_scenario_load_text';
+    if (owner !== null && owner._handle === null) {
+      // NULL would mean the default coordinator: refuse as a closed handle does elsewhere.
+      throw new VssError(constants.HRESULT.E_INVALIDARG, `${what}: the coordinator is closed`);
+    }
+    const out = [null];
+    const handle = owner === null ? null : owner._handle;
+    if (what === 'vss_scenario_load') {
+      check(api.vss_scenario_load(handle, path, out));
+    } else {
+      check(api.vss_scenario_load_text(handle, text, out));
+    }
+    this._handle = out[0];
+    this._coordinator = owner; // the library holds its own reference too
+    this._closing = null;
+    const loaded = this._handle;
+    finalizers.register(this, { release: () => api.vss_scenario_release.async(loaded, () => {}) }, this);
+  }
+
+  /** The coordinator the scenario was loaded into (null: the default one). */
+  get coordinator() {
+    return this._coordinator;
+  }
+
+  /** Whether close() has been called. */
+  get closed() {
+    return this._handle === null;
+  }
+
+  /**
+   * Unsubscribes the mock writers (letting go handlers that never return) and
+   * restores the coordinator's provider. The release waits for running mock
+   * handlers, so it runs off the JS thread; the promise resolves once it is done.
+   */
+  close() {
+    if (this._closing === null) {
+      finalizers.unregister(this);
+      const handle = this._handle;
+      this._handle = null;
+      this._closing = releaseOffThread(api.vss_scenario_release, handle);
+    }
+    return this._closing;
+  }
+
+  [Symbol.asyncDispose]() {
+    return this.close();
   }
 }
 
@@ -1046,6 +1161,7 @@ module.exports = {
   ...constants,
   VssError,
   Coordinator,
+  Scenario,
   Writer,
   WriterMetadata,
   WriterComponents,

@@ -224,6 +224,10 @@ const api = {
   vss_requester_snapshot_props: f('int32_t vss_requester_snapshot_props(void *requester, const vss_guid *snapshot_id, _Inout_ vss_snapshot_props *out)'),
   vss_snapshot_props_clear: f('void vss_snapshot_props_clear(_Inout_ vss_snapshot_props *props)'),
 
+  vss_scenario_load: f('int32_t vss_scenario_load(void *coordinator, const char *path, _Out_ void **out)'),
+  vss_scenario_load_text: f('int32_t vss_scenario_load_text(void *coordinator, const char *json, _Out_ void **out)'),
+  vss_scenario_release: f('void vss_scenario_release(void *scenario)'),
+
   // The helper (native/vssapi_node.c).
   vssnode_abi_version: h('int32_t vssnode_abi_version(void)'),
   vssnode_writer_create: h('int32_t vssnode_writer_create(void *coordinator, const vss_writer_info *info, uint32_t event_mask, vssnode_dispatch *dispatch, _Out_ void **out)'),
