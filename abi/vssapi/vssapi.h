@@ -93,7 +93,7 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_default(vss_coordinator **out
 /* A new, isolated coordinator; options may be NULL for the defaults. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_create(const vss_coordinator_options *options,
                                                           vss_coordinator **out) VSSAPI_NOTHROW;
-/* Moves a virtual clock on; VSS_E_BAD_STATE for a real one. */
+/* Moves a VSS_CLOCK_MANUAL clock on; VSS_E_BAD_STATE for a real or simulated one. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_advance_clock(vss_coordinator *coordinator,
                                                                  uint64_t milliseconds) VSSAPI_NOTHROW;
 VSSAPI_EXPORT void VSS_CALL vss_coordinator_release(vss_coordinator *coordinator) VSSAPI_NOTHROW;

@@ -345,7 +345,8 @@ try {
     }
     auto *flat_coordinator = reinterpret_cast<FlatCoordinator *>(coordinator);
     if (!flat_coordinator->virtual_clock) {
-        return fail("vss_coordinator_advance_clock", VSS_E_BAD_STATE, "this coordinator runs on the real clock");
+        return fail("vss_coordinator_advance_clock", VSS_E_BAD_STATE,
+                    "only a VSS_CLOCK_MANUAL clock moves by hand; this coordinator has a real clock or a simulated one");
     }
     flat_coordinator->virtual_clock->advance(vssapi::core::Duration(milliseconds));
     return S_OK;
