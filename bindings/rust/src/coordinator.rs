@@ -3,7 +3,7 @@ use std::ptr::{self, NonNull};
 use std::time::Duration;
 
 use crate::sys::{self, SizedStruct};
-use crate::{check, Error, Result};
+use crate::{check, ClockKind, Error, Result};
 
 /// Settings of an isolated coordinator; `None`/`false` keeps the library's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -16,8 +16,12 @@ pub struct CoordinatorOptions {
     pub commit_window: Option<Duration>,
     /// Concurrent sessions (default 64).
     pub session_limit: Option<u32>,
-    /// Time moves only with [`Coordinator::advance_clock`].
-    pub virtual_clock: bool,
+    /// The clock every timeout goes through: [`ClockKind::REAL`] (the
+    /// default), [`ClockKind::MANUAL`] (moves only with
+    /// [`Coordinator::advance_clock`]) or [`ClockKind::SIMULATED`] (jumps to
+    /// the next deadline once all the library's work waits on it, so a
+    /// 10-minute timeout passes at once).
+    pub clock: ClockKind,
 }
 
 fn millis(value: Option<Duration>, what: &str) -> Result<u32> {
@@ -57,7 +61,7 @@ impl Coordinator {
         raw.event_timeout_ms = millis(options.event_timeout, "event_timeout")?;
         raw.commit_window_ms = millis(options.commit_window, "commit_window")?;
         raw.session_limit = options.session_limit.unwrap_or(0);
-        raw.virtual_clock = i32::from(options.virtual_clock);
+        raw.virtual_clock = options.clock.0;
         Self::create(&raw)
     }
 

@@ -3,7 +3,8 @@
 //!
 //! * [`sys`] is the raw C API, declaration for declaration.
 //! * The crate root is the safe API: [`Coordinator`], [`Writer`] (built from
-//!   your [`WriterHandler`]), [`Requester`] and [`Async`] own their handles and
+//!   your [`WriterHandler`]), [`Requester`], [`Async`] and [`Scenario`] (mock
+//!   writers from a JSON scenario file) own their handles and
 //!   release them on `Drop`; every fallible call returns [`Result<_, Error>`],
 //!   where [`Error`] carries the HRESULT, its name and the library's message.
 //!
@@ -44,12 +45,14 @@ pub mod sys;
 
 mod coordinator;
 mod requester;
+mod scenario;
 mod writer;
 
 pub use coordinator::{Coordinator, CoordinatorOptions};
 pub use requester::{
     Async, AsyncStatus, ComponentFailure, ComponentInfo, Requester, SnapshotProperties, WriterIdentity, WriterStatus,
 };
+pub use scenario::Scenario;
 pub use writer::{Component, Components, HandlerResult, Metadata, Writer, WriterContext, WriterHandler, WriterInfo};
 
 /// `Result` with this crate's [`Error`].
@@ -577,6 +580,19 @@ c_enum! {
         CLIENT_ACCESSIBLE = 0x1d,
         CLIENT_ACCESSIBLE_WRITERS = 13,
         ALL = -1,
+    }
+}
+
+c_enum! {
+    /// `vss_clock_kind`, for [`CoordinatorOptions::clock`].
+    ClockKind {
+        /// Steady real time.
+        REAL = sys::VSS_CLOCK_REAL,
+        /// Virtual; moves only with [`Coordinator::advance_clock`].
+        MANUAL = sys::VSS_CLOCK_MANUAL,
+        /// Virtual; jumps to the next deadline once all the library's work
+        /// waits on it, so a 10-minute timeout passes at once.
+        SIMULATED = sys::VSS_CLOCK_SIMULATED,
     }
 }
 

@@ -52,6 +52,8 @@ opaque! {
     vss_metadata;
     /// IVssWriterComponents, in component handlers.
     vss_components;
+    /// The loaded mock writers of one scenario file.
+    vss_scenario;
 }
 
 #[repr(C)]
@@ -62,8 +64,18 @@ pub struct vss_coordinator_options {
     pub event_timeout_ms: u32,
     pub commit_window_ms: u32,
     pub session_limit: u32,
+    /// One of the `VSS_CLOCK_*` values (`vss_clock_kind`).
     pub virtual_clock: i32,
 }
+
+/// `vss_clock_kind`: the clock every timeout of a coordinator goes through.
+pub type vss_clock_kind = i32;
+/// Steady real time.
+pub const VSS_CLOCK_REAL: vss_clock_kind = 0;
+/// Virtual; moves only with [`vss_coordinator_advance_clock`].
+pub const VSS_CLOCK_MANUAL: vss_clock_kind = 1;
+/// Virtual; jumps to the next deadline once all the library's work waits on it.
+pub const VSS_CLOCK_SIMULATED: vss_clock_kind = 2;
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -373,6 +385,19 @@ extern "C" {
         out: *mut vss_snapshot_props,
     ) -> vss_hresult;
     pub fn vss_snapshot_props_clear(props: *mut vss_snapshot_props);
+
+    // ---- scenarios: mock writers from a JSON file (abi/scenario.schema.json)
+    pub fn vss_scenario_load(
+        coordinator: *mut vss_coordinator,
+        path: *const c_char,
+        out: *mut *mut vss_scenario,
+    ) -> vss_hresult;
+    pub fn vss_scenario_load_text(
+        coordinator: *mut vss_coordinator,
+        json: *const c_char,
+        out: *mut *mut vss_scenario,
+    ) -> vss_hresult;
+    pub fn vss_scenario_release(scenario: *mut vss_scenario);
 }
 
 /// The sizes and offsets gcc gives the C header on LP64 platforms.

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use common::{backup_through_snapshot, eventually, prepare, writer, CLASS_ID, MESSAGE};
 use vssapi::{
-    AsyncStatus, ComponentType, Components, Coordinator, CoordinatorOptions, FileKind, HResult, HandlerResult,
-    Metadata, Requester, Step, Writer, WriterContext, WriterHandler, WriterInfo, WriterState,
+    AsyncStatus, ClockKind, ComponentType, Components, Coordinator, CoordinatorOptions, FileKind, HResult,
+    HandlerResult, Metadata, Requester, Step, Writer, WriterContext, WriterHandler, WriterInfo, WriterState,
 };
 
 const APP_CODE: HResult = HResult::from_u32(0x80070020);
@@ -306,7 +306,7 @@ fn a_step_started_asynchronously() {
 
 #[test]
 fn a_hung_handler_times_out_on_the_virtual_clock() {
-    let options = CoordinatorOptions { virtual_clock: true, ..Default::default() };
+    let options = CoordinatorOptions { clock: ClockKind::MANUAL, ..Default::default() };
     let coordinator = Coordinator::with_options(&options).unwrap();
     let handler = Arc::new(SlowPrepare::default());
     let _writer = writer(&coordinator, "Hung Writer", handler.clone());
