@@ -133,16 +133,7 @@ func TestScenarioMisuseIsAnError(t *testing.T) {
 	}
 	// Close is idempotent, and the writers are gone after it.
 	s := loadScenario(t, c, "hung-writer.json")
-	writers := func() int {
-		r, err := vssapi.NewRequester(c)
-		must(t, err)
-		defer r.Close()
-		must(t, r.InitializeForBackup())
-		must(t, r.GatherWriterMetadata())
-		n, err := r.WriterCount()
-		must(t, err)
-		return n
-	}
+	writers := func() int { return answeringWriters(t, c) }
 	if n := writers(); n != 2 {
 		t.Errorf("%d writers answer with the scenario loaded, want 2", n)
 	}
@@ -163,16 +154,7 @@ func TestScenarioMisuseIsAnError(t *testing.T) {
 // A scenario nobody closes is released by its finalizer once unreachable.
 func TestForgottenScenarioIsReleased(t *testing.T) {
 	c := simulatedCoordinator(t)
-	writers := func() int {
-		r, err := vssapi.NewRequester(c)
-		must(t, err)
-		defer r.Close()
-		must(t, r.InitializeForBackup())
-		must(t, r.GatherWriterMetadata())
-		n, err := r.WriterCount()
-		must(t, err)
-		return n
-	}
+	writers := func() int { return answeringWriters(t, c) }
 	func() {
 		_, err := vssapi.LoadScenario(c, filepath.Join(scenarioExamples, "partial-failure.json"))
 		must(t, err)
@@ -209,4 +191,17 @@ func TestCoordinatorClockOptions(t *testing.T) {
 	if _, err := vssapi.NewCoordinator(&vssapi.CoordinatorOptions{Clock: 7}); !errors.Is(err, vssapi.ErrInvalidArg) {
 		t.Errorf("Clock(7) = %v, want E_INVALIDARG", err)
 	}
+}
+
+// How many writers of c answer a new requester's GatherWriterMetadata.
+func answeringWriters(t *testing.T, c *vssapi.Coordinator) int {
+	t.Helper()
+	r, err := vssapi.NewRequester(c)
+	must(t, err)
+	defer r.Close()
+	must(t, r.InitializeForBackup())
+	must(t, r.GatherWriterMetadata())
+	n, err := r.WriterCount()
+	must(t, err)
+	return n
 }
