@@ -1247,6 +1247,16 @@ HRESULT read_policy(const char *function, const vss_retry_policy *policy, RetryP
     return S_OK;
 }
 
+// What both retry entry points check before running anything.
+HRESULT read_retry_arguments(const char *function, bool has_attempt, const vss_retry_policy *policy,
+                             RetryPolicy &out)
+{
+    if (!has_attempt) {
+        return fail(function, E_INVALIDARG, "attempt is NULL");
+    }
+    return read_policy(function, policy, out);
+}
+
 uint64_t clock_ms(vssapi::core::TimePoint time)
 {
     const auto ms = time.time_since_epoch().count();
@@ -1330,11 +1340,8 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_run(vss_coordinator *coordinator, c
                                                  void *user) noexcept
 try {
     constexpr const char *function = "vss_retry_run";
-    if (attempt == nullptr) {
-        return fail(function, E_INVALIDARG, "attempt is NULL");
-    }
     RetryPolicy settings;
-    const HRESULT checked = read_policy(function, policy, settings);
+    const HRESULT checked = read_retry_arguments(function, attempt != nullptr, policy, settings);
     if (FAILED(checked)) {
         return checked;
     }
@@ -1358,11 +1365,8 @@ VSSAPI_EXPORT HRESULT VSS_CALL vss_retry_run_com(const vss_retry_policy *policy,
                                                  vss_retry_report_fn report, void *user) noexcept
 try {
     constexpr const char *function = "vss_retry_run_com";
-    if (attempt == nullptr) {
-        return fail(function, E_INVALIDARG, "attempt is NULL");
-    }
     RetryPolicy settings;
-    const HRESULT checked = read_policy(function, policy, settings);
+    const HRESULT checked = read_retry_arguments(function, attempt != nullptr, policy, settings);
     if (FAILED(checked)) {
         return checked;
     }
