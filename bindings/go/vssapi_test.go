@@ -666,16 +666,7 @@ func TestAbort(t *testing.T) {
 // A writer nobody closes is released by its finalizer once unreachable.
 func TestForgottenWriterIsReleased(t *testing.T) {
 	c := newCoordinator(t, nil)
-	writers := func() int {
-		r, err := vssapi.NewRequester(c)
-		must(t, err)
-		defer r.Close()
-		must(t, r.InitializeForBackup())
-		must(t, r.GatherWriterMetadata())
-		n, err := r.WriterCount()
-		must(t, err)
-		return n
-	}
+	writers := func() int { return answeringWriters(t, c) }
 	func() {
 		w, err := vssapi.NewWriter(c, vssapi.WriterInfo{ClassID: writerClass, Name: "Forgotten"}, vssapi.BaseWriter{})
 		must(t, err)
