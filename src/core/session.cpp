@@ -420,8 +420,7 @@ std::vector<TraceEntry> Session::send(Event event, const std::vector<Participant
             // (send_abort traces it then), and after BackupShutdown the session is gone.
             trace("writer handled %s", event_name(event));
             if (event == Event::BackupShutdown) {
-                entry.status_after = participant.status;
-                emit(entry);
+                emit(entry, participant.status);
             }
             continue;
         }
@@ -431,8 +430,7 @@ std::vector<TraceEntry> Session::send(Event event, const std::vector<Participant
         }
         record(participant, status_after_handler(participant.status, event, end, report ? &*report : nullptr), event,
                end == HandlerEnd::TimedOut ? "no answer within the event timeout" : "handler returned");
-        entry.status_after = participant.status;
-        emit(entry);
+        emit(entry, participant.status);
     }
     return entries;
 }
@@ -440,6 +438,14 @@ std::vector<TraceEntry> Session::send(Event event, const std::vector<Participant
 void Session::emit(const TraceEntry &entry) const
 {
     if (coordinator_->options().trace) {
+        coordinator_->options().trace(entry);
+    }
+}
+
+void Session::emit(TraceEntry &entry, const WriterStatus &status_after) const
+{
+    if (coordinator_->options().trace) { // the status (and its message) is copied only for a listener
+        entry.status_after = status_after;
         coordinator_->options().trace(entry);
     }
 }
@@ -452,8 +458,7 @@ void Session::send_abort(const std::vector<Participant *> &targets, bool by_requ
         const Event last = participant->last_event;
         record(*participant, status_after_abort(participant->status, by_requester, last), last,
                by_requester ? "AbortBackup" : "aborted by the service");
-        entries[i].status_after = participant->status;
-        emit(entries[i]);
+        emit(entries[i], participant->status);
     }
 }
 
@@ -645,8 +650,7 @@ HRESULT Session::run_do_snapshot_set(Operation &operation)
                 verdict.outcome = HandlerEnd::FreezeTimeout;
                 verdict.start = participant->freeze_end;
                 verdict.end = now;
-                verdict.status_after = participant->status;
-                emit(verdict);
+                emit(verdict, participant->status);
                 timed_out.push_back(participant);
             } else {
                 at_level.push_back(participant);

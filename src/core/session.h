@@ -137,6 +137,7 @@ private:
     std::vector<TraceEntry> send(Event event, const std::vector<Participant *> &targets,
                                  VSS_APPLICATION_LEVEL level = VSS_APP_AUTO);
     void emit(const TraceEntry &entry) const; // to the coordinator's trace sink, if any
+    void emit(TraceEntry &entry, const WriterStatus &status_after) const;
     // OnAbort to `targets`; statuses as C-3.6 says.
     void send_abort(const std::vector<Participant *> &targets, bool by_requester);
     HRESULT commit_snapshot_set();
