@@ -2,6 +2,7 @@
 
 #include "com/guid.h"
 #include "com/utf.h"
+#include "core/diagnostics.h"
 
 #include <algorithm>
 #include <cstdarg>
@@ -89,21 +90,6 @@ constexpr std::size_t kMaxVolumesPerSet = 64;
 
 } // namespace
 
-const char *phase_name(Phase phase) noexcept
-{
-    switch (phase) {
-    case Phase::Created: return "Created";
-    case Phase::Initialized: return "Initialized";
-    case Phase::MetadataGathered: return "MetadataGathered";
-    case Phase::BackupPrepared: return "BackupPrepared";
-    case Phase::SnapshotCreated: return "SnapshotCreated";
-    case Phase::SnapshotFailed: return "SnapshotFailed";
-    case Phase::Completed: return "Completed";
-    case Phase::Aborted: return "Aborted";
-    }
-    return "?";
-}
-
 Session::Session(std::shared_ptr<Coordinator> coordinator)
     : coordinator_(std::move(coordinator)), id_(com::new_guid())
 {
@@ -128,10 +114,76 @@ void Session::trace(const char *format, ...) const
     std::fprintf(stderr, "[vssapi] session %08x: %s\n", static_cast<unsigned>(id_.Data1), line);
 }
 
-void Session::transition(Phase to, const char *why)
+// Asks the state machine under lock_ and, for a refusal, reports it once the
+// lock is released (the trace sink is the caller's code).
+class Session::Gate {
+public:
+    Gate(const Session &session, Call call)
+        : session_(session), call_(call), hold_(session.lock_), admission_(admit(call, session.facts()))
+    {
+    }
+    ~Gate()
+    {
+        if (FAILED(admission_.hr)) {
+            hold_.unlock();
+            session_.refused(call_, admission_);
+        } else {
+            clear_refusal();
+        }
+    }
+    Gate(const Gate &) = delete;
+    Gate &operator=(const Gate &) = delete;
+
+    bool admitted() const noexcept { return SUCCEEDED(admission_.hr); }
+    HRESULT refusal() const noexcept { return admission_.hr; }
+
+private:
+    const Session &session_;
+    const Call call_;
+    std::unique_lock<std::mutex> hold_;
+    const Admission admission_;
+};
+
+SessionFacts Session::facts() const noexcept
 {
-    trace("%s -> %s (%s)", phase_name(phase_), phase_name(to), why);
-    phase_ = to;
+    SessionFacts facts;
+    facts.phase = phase_;
+    facts.running = running_;
+    facts.writers = writers_take_part();
+    facts.set_started = set_started_;
+    facts.set_in_creation = set_in_creation_;
+    facts.status_gathered = status_gathered_;
+    facts.metadata_freed = metadata_freed_;
+    facts.shut_down = shut_down_;
+    return facts;
+}
+
+void Session::refused(Call call, const Admission &admission) const noexcept
+{
+    note_refusal(call_name(call), admission.hr, admission.reason);
+    try {
+        trace("refused %s: %s", call_name(call), admission.reason.c_str());
+        if (coordinator_->options().trace) {
+            TraceEntry entry;
+            entry.kind = TraceEntry::Kind::Refusal;
+            entry.session_id = id_;
+            entry.call = call;
+            entry.result = admission.hr;
+            entry.reason = admission.reason;
+            entry.start = entry.end = coordinator_->clock()->now();
+            emit(entry);
+        }
+    } catch (...) {
+        // Out of memory: the HRESULT is the answer.
+    }
+}
+
+void Session::transition(Call call, bool succeeded)
+{
+    if (const std::optional<Phase> to = phase_after(call, succeeded)) {
+        trace("%s -> %s (%s)", phase_name(phase_), phase_name(*to), call_name(call));
+        phase_ = *to;
+    }
 }
 
 void Session::record(Participant &participant, const WriterStatus &status, Event event, const char *why)
@@ -163,19 +215,19 @@ bool Session::writers_take_part() const noexcept
 
 HRESULT Session::initialize_for_backup()
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ != Phase::Created) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::InitializeForBackup);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
-    transition(Phase::Initialized, "InitializeForBackup");
+    transition(Call::InitializeForBackup, true);
     return S_OK;
 }
 
 HRESULT Session::set_context(LONG context)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ != Phase::Initialized || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::SetContext);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     if (!is_valid_context(context)) {
         return E_INVALIDARG;
@@ -187,9 +239,9 @@ HRESULT Session::set_context(LONG context)
 HRESULT Session::set_backup_state(bool select_components, bool bootable_system_state, VSS_BACKUP_TYPE type,
                                   bool partial_file_support)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if ((phase_ != Phase::Initialized && phase_ != Phase::MetadataGathered) || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::SetBackupState);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     if (type < VSS_BT_UNDEFINED || type > VSS_BT_OTHER) {
         return E_INVALIDARG;
@@ -203,9 +255,9 @@ HRESULT Session::set_backup_state(bool select_components, bool bootable_system_s
 
 HRESULT Session::disable_writer_classes(gsl::span<const GUID> class_ids)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ != Phase::Initialized || busy_) {
-        return VSS_E_BAD_STATE; // filters apply to the coming GatherWriterMetadata
+    const Gate gate(*this, Call::DisableWriterClasses);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     disabled_classes_.insert(disabled_classes_.end(), class_ids.begin(), class_ids.end());
     return S_OK;
@@ -213,9 +265,9 @@ HRESULT Session::disable_writer_classes(gsl::span<const GUID> class_ids)
 
 HRESULT Session::enable_writer_classes(gsl::span<const GUID> class_ids)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ != Phase::Initialized || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::EnableWriterClasses);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     enabled_classes_.insert(enabled_classes_.end(), class_ids.begin(), class_ids.end());
     return S_OK;
@@ -223,9 +275,9 @@ HRESULT Session::enable_writer_classes(gsl::span<const GUID> class_ids)
 
 HRESULT Session::disable_writer_instances(gsl::span<const GUID> instance_ids)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ != Phase::Initialized || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::DisableWriterInstances);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     disabled_instances_.insert(disabled_instances_.end(), instance_ids.begin(), instance_ids.end());
     return S_OK;
@@ -233,25 +285,25 @@ HRESULT Session::disable_writer_instances(gsl::span<const GUID> instance_ids)
 
 // ---- asynchronous steps ---------------------------------------------------
 
-HRESULT Session::begin_operation(std::shared_ptr<Operation> &out, std::initializer_list<Phase> allowed,
-                                 HRESULT (Session::*job)(Operation &))
+HRESULT Session::begin_operation(std::shared_ptr<Operation> &out, Call call, HRESULT (Session::*job)(Operation &))
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (busy_ || shut_down_ || std::find(allowed.begin(), allowed.end(), phase_) == allowed.end()) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, call);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
-    busy_ = true;
-    out = Operation::start(coordinator_->clock(), [this, job](Operation &operation) {
+    running_ = call;
+    out = Operation::start(coordinator_->clock(), [this, call, job](Operation &operation) {
         HRESULT result = E_UNEXPECTED;
         try {
             result = (this->*job)(operation);
         } catch (...) {
             const std::lock_guard<std::mutex> done(lock_);
-            busy_ = false;
+            running_.reset();
             throw;
         }
         const std::lock_guard<std::mutex> done(lock_);
-        busy_ = false;
+        running_.reset();
+        transition(call, result == S_OK); // one lock with the end of running_: no call sees a half state
         return result;
     });
     operations_.push_back(out);
@@ -260,48 +312,27 @@ HRESULT Session::begin_operation(std::shared_ptr<Operation> &out, std::initializ
 
 HRESULT Session::gather_writer_metadata(std::shared_ptr<Operation> &out)
 {
-    return begin_operation(out, {Phase::Initialized}, &Session::run_gather_metadata);
+    return begin_operation(out, Call::GatherWriterMetadata, &Session::run_gather_metadata);
 }
 
 HRESULT Session::prepare_for_backup(std::shared_ptr<Operation> &out)
 {
-    {
-        const std::lock_guard<std::mutex> hold(lock_);
-        if (!writers_take_part()) {
-            return VSS_E_BAD_STATE; // NO_WRITERS contexts have no writer events
-        }
-    }
-    return begin_operation(out, {Phase::MetadataGathered}, &Session::run_prepare_for_backup);
+    return begin_operation(out, Call::PrepareForBackup, &Session::run_prepare_for_backup);
 }
 
 HRESULT Session::do_snapshot_set(std::shared_ptr<Operation> &out)
 {
-    bool with_writers = true;
-    {
-        const std::lock_guard<std::mutex> hold(lock_);
-        if (!set_started_) {
-            return VSS_E_BAD_STATE;
-        }
-        with_writers = writers_take_part();
-    }
-    if (!with_writers) {
-        return begin_operation(out, {Phase::Initialized, Phase::MetadataGathered, Phase::BackupPrepared},
-                               &Session::run_do_snapshot_set);
-    }
-    return begin_operation(out, {Phase::BackupPrepared}, &Session::run_do_snapshot_set);
+    return begin_operation(out, Call::DoSnapshotSet, &Session::run_do_snapshot_set);
 }
 
 HRESULT Session::backup_complete(std::shared_ptr<Operation> &out)
 {
-    return begin_operation(out, {Phase::SnapshotCreated}, &Session::run_backup_complete);
+    return begin_operation(out, Call::BackupComplete, &Session::run_backup_complete);
 }
 
 HRESULT Session::gather_writer_status(std::shared_ptr<Operation> &out)
 {
-    return begin_operation(out,
-                           {Phase::MetadataGathered, Phase::BackupPrepared, Phase::SnapshotCreated,
-                            Phase::SnapshotFailed, Phase::Completed, Phase::Aborted},
-                           &Session::run_gather_status);
+    return begin_operation(out, Call::GatherWriterStatus, &Session::run_gather_status);
 }
 
 std::shared_ptr<const SessionView> Session::make_view(VSS_APPLICATION_LEVEL level) const
@@ -372,9 +403,7 @@ std::vector<TraceEntry> Session::send(Event event, const std::vector<Participant
             call.components = targets[i]->components;
         }
         if (event == Event::BackupShutdown) {
-            call.snapshot_set_id = phase() == Phase::SnapshotCreated || phase() == Phase::Completed
-                                       ? snapshot_set_id_
-                                       : GUID_NULL;
+            call.snapshot_set_id = snapshot_set_made(phase()) ? snapshot_set_id_ : GUID_NULL;
         }
         batch->add(targets[i]->writer, std::move(call));
     }
@@ -478,18 +507,26 @@ HRESULT Session::run_gather_metadata(Operation & /*operation*/)
         participant->components->writer_instance_id = identity.instance_id;
         participant->holds_session = coordinator_->acquire_session(*writer);
         participant->listed = true;
-        if (participant->holds_session) {
-            to_identify.push_back(participant.get());
+        Participant *added = participant.get();
+        {
+            const std::lock_guard<std::mutex> hold(lock_);
+            participants_.push_back(std::move(participant));
+        }
+        if (added->holds_session) {
+            to_identify.push_back(added);
         } else {
             // C-4.7: listed, but the writer has no session state to give.
-            WriterStatus no_session;
-            no_session.state = VSS_WS_FAILED_AT_IDENTIFY;
-            no_session.hr_failure = VSS_E_WRITER_STATUS_NOT_AVAILABLE;
-            participant->status = no_session;
-            trace("writer has no session slot left (C-4.7)");
+            record(*added, status_after_handler(added->status, Event::Identify, HandlerEnd::NoSession, nullptr),
+                   Event::Identify, "no session slot left (C-4.7)");
+            TraceEntry verdict;
+            verdict.kind = TraceEntry::Kind::Verdict;
+            verdict.session_id = id_;
+            verdict.writer = added->identity;
+            verdict.event = Event::Identify;
+            verdict.outcome = HandlerEnd::NoSession;
+            verdict.start = verdict.end = coordinator_->clock()->now();
+            emit(verdict, added->status);
         }
-        const std::lock_guard<std::mutex> hold(lock_);
-        participants_.push_back(std::move(participant));
     }
     send(Event::Identify, to_identify);
     for (Participant *participant : to_identify) {
@@ -502,16 +539,12 @@ HRESULT Session::run_gather_metadata(Operation & /*operation*/)
             participant->holds_session = false;
         }
     }
-    const std::lock_guard<std::mutex> hold(lock_);
-    transition(Phase::MetadataGathered, "GatherWriterMetadata");
     return S_OK;
 }
 
 HRESULT Session::run_prepare_for_backup(Operation & /*operation*/)
 {
     send(Event::PrepareBackup, active_participants());
-    const std::lock_guard<std::mutex> hold(lock_);
-    transition(Phase::BackupPrepared, "PrepareForBackup");
     return S_OK;
 }
 
@@ -590,11 +623,10 @@ HRESULT Session::commit_snapshot_set()
 HRESULT Session::run_do_snapshot_set(Operation &operation)
 {
     const bool with_writers = writers_take_part();
-    auto finish = [&](HRESULT result, Phase phase, const char *why) {
+    auto finish = [&](HRESULT result) { // S_OK: the set exists (begin_operation moves the phase)
         coordinator_->end_snapshot_set(snapshot_set_id_);
         const std::lock_guard<std::mutex> hold(lock_);
         set_in_creation_ = false;
-        transition(phase, why);
         return result;
     };
     if (with_writers) {
@@ -620,13 +652,13 @@ HRESULT Session::run_do_snapshot_set(Operation &operation)
     }
     if (operation.cancel_requested()) {
         send_abort(abortable_participants(), true);
-        return finish(VSS_S_ASYNC_CANCELLED, Phase::SnapshotFailed, "DoSnapshotSet cancelled");
+        return finish(VSS_S_ASYNC_CANCELLED);
     }
     const HRESULT committed = commit_snapshot_set();
     if (FAILED(committed)) {
         // C-5.2, C-3.7: no set, every writer hears OnAbort.
         send_abort(abortable_participants(), false);
-        return finish(committed, Phase::SnapshotFailed, "snapshot commit failed");
+        return finish(committed);
     }
     // Thaw in reverse level order; first drop writers whose freeze window
     // has passed (C-4.3).
@@ -670,14 +702,12 @@ HRESULT Session::run_do_snapshot_set(Operation &operation)
         send(Event::PostSnapshot, active_participants());
     }
     // C-3.7: writer failures do not fail DoSnapshotSet.
-    return finish(S_OK, Phase::SnapshotCreated, "DoSnapshotSet");
+    return finish(S_OK);
 }
 
 HRESULT Session::run_backup_complete(Operation & /*operation*/)
 {
     send(Event::BackupComplete, active_participants());
-    const std::lock_guard<std::mutex> hold(lock_);
-    transition(Phase::Completed, "BackupComplete");
     return S_OK;
 }
 
@@ -699,9 +729,9 @@ HRESULT Session::run_gather_status(Operation & /*operation*/)
 
 HRESULT Session::writer_metadata_count(UINT &count)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ < Phase::MetadataGathered) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::GetWriterMetadataCount);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     count = 0;
     if (!metadata_freed_) {
@@ -712,11 +742,11 @@ HRESULT Session::writer_metadata_count(UINT &count)
     return S_OK;
 }
 
-HRESULT Session::writer_metadata(UINT index, MetadataEntry &out)
+HRESULT Session::writer_metadata(UINT index, MetadataEntry &out, Call call)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ < Phase::MetadataGathered || metadata_freed_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, call);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     UINT position = 0;
     for (const auto &participant : participants_) {
@@ -734,9 +764,9 @@ HRESULT Session::writer_metadata(UINT index, MetadataEntry &out)
 
 HRESULT Session::free_writer_metadata()
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ < Phase::MetadataGathered) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::FreeWriterMetadata);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     metadata_freed_ = true;
     return S_OK;
@@ -765,9 +795,9 @@ std::shared_ptr<ComponentStore> *Session::find_store(const ComponentKey &key, Se
 
 HRESULT Session::add_component(const ComponentKey &key)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ != Phase::MetadataGathered || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::AddComponent);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     if (key.name.empty() || (key.type != VSS_CT_DATABASE && key.type != VSS_CT_FILEGROUP)) {
         return E_INVALIDARG;
@@ -813,9 +843,9 @@ HRESULT change_component(std::shared_ptr<ComponentStore> *store, SelectedCompone
 
 HRESULT Session::set_backup_succeeded(const ComponentKey &key, bool succeeded)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ != Phase::SnapshotCreated || busy_) {
-        return VSS_E_BAD_STATE; // between DoSnapshotSet and BackupComplete
+    const Gate gate(*this, Call::SetBackupSucceeded);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     SelectedComponent *component = nullptr;
     auto *store = find_store(key, component); // sets `component`: call it first
@@ -825,9 +855,9 @@ HRESULT Session::set_backup_succeeded(const ComponentKey &key, bool succeeded)
 
 HRESULT Session::set_backup_options(const ComponentKey &key, std::u16string options)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ != Phase::MetadataGathered || busy_) {
-        return VSS_E_BAD_STATE; // before PrepareForBackup, so writers read them
+    const Gate gate(*this, Call::SetBackupOptions);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     SelectedComponent *component = nullptr;
     auto *store = find_store(key, component); // sets `component`: call it first
@@ -837,9 +867,9 @@ HRESULT Session::set_backup_options(const ComponentKey &key, std::u16string opti
 
 HRESULT Session::set_previous_backup_stamp(const ComponentKey &key, std::u16string stamp)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ != Phase::MetadataGathered || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::SetPreviousBackupStamp);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     SelectedComponent *component = nullptr;
     auto *store = find_store(key, component); // sets `component`: call it first
@@ -849,9 +879,9 @@ HRESULT Session::set_previous_backup_stamp(const ComponentKey &key, std::u16stri
 
 HRESULT Session::writer_components_count(UINT &count)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ < Phase::MetadataGathered || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::GetWriterComponentsCount);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     count = 0;
     for (const auto &participant : participants_) {
@@ -863,9 +893,9 @@ HRESULT Session::writer_components_count(UINT &count)
 
 HRESULT Session::writer_components(UINT index, std::shared_ptr<ComponentStore> &out)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (phase_ < Phase::MetadataGathered || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::GetWriterComponents);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     UINT position = 0;
     for (const auto &participant : participants_) {
@@ -886,12 +916,9 @@ HRESULT Session::writer_components(UINT index, std::shared_ptr<ComponentStore> &
 
 HRESULT Session::start_snapshot_set(GUID &snapshot_set_id)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    const bool phase_ok = writers_take_part()
-                              ? (phase_ == Phase::MetadataGathered || phase_ == Phase::BackupPrepared)
-                              : (phase_ >= Phase::Initialized && phase_ <= Phase::BackupPrepared);
-    if (!phase_ok || busy_ || set_started_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::StartSnapshotSet);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     const GUID candidate = com::new_guid();
     if (!coordinator_->begin_snapshot_set(candidate)) {
@@ -907,9 +934,9 @@ HRESULT Session::start_snapshot_set(GUID &snapshot_set_id)
 
 HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider_id, GUID &snapshot_id)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (!set_started_ || !set_in_creation_ || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::AddToSnapshotSet);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     if (volume.empty()) {
         return E_INVALIDARG;
@@ -946,19 +973,19 @@ HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider
 
 HRESULT Session::writer_status_count(UINT &count)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (!status_gathered_ || busy_) {
-        return VSS_E_BAD_STATE; // C-3.8: a completed GatherWriterStatus comes first
+    const Gate gate(*this, Call::GetWriterStatusCount);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     count = gsl::narrow<UINT>(gathered_status_.size());
     return S_OK;
 }
 
-HRESULT Session::writer_status(UINT index, StatusEntry &out)
+HRESULT Session::writer_status(UINT index, StatusEntry &out, Call call)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (!status_gathered_ || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, call);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     if (index >= gathered_status_.size()) {
         return VSS_E_OBJECT_NOT_FOUND; // C-3.9
@@ -969,9 +996,9 @@ HRESULT Session::writer_status(UINT index, StatusEntry &out)
 
 HRESULT Session::free_writer_status()
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    if (!status_gathered_ || busy_) {
-        return VSS_E_BAD_STATE;
+    const Gate gate(*this, Call::FreeWriterStatus);
+    if (!gate.admitted()) {
+        return gate.refusal();
     }
     gathered_status_.clear();
     status_gathered_ = false;
@@ -984,9 +1011,9 @@ HRESULT Session::abort_backup()
 {
     std::vector<std::shared_ptr<Operation>> running;
     {
-        const std::lock_guard<std::mutex> hold(lock_);
-        if (phase_ == Phase::Created) {
-            return VSS_E_BAD_STATE;
+        const Gate gate(*this, Call::AbortBackup);
+        if (!gate.admitted()) {
+            return gate.refusal();
         }
         running = operations_;
     }
@@ -994,14 +1021,9 @@ HRESULT Session::abort_backup()
         operation->cancel(); // a DoSnapshotSet stops before its commit
         operation->join();
     }
-    bool under_way = false;
     {
         const std::lock_guard<std::mutex> hold(lock_);
-        // Under way: from StartSnapshotSet or PrepareForBackup until BackupComplete.
-        under_way = phase_ != Phase::Completed && phase_ != Phase::Aborted &&
-                    (set_started_ || phase_ == Phase::BackupPrepared || phase_ == Phase::SnapshotCreated ||
-                     phase_ == Phase::SnapshotFailed);
-        if (!under_way) {
+        if (!backup_under_way(facts())) {
             return S_OK; // nothing under way: the SDK ignores the call
         }
     }
@@ -1025,7 +1047,7 @@ HRESULT Session::abort_backup()
     coordinator_->end_snapshot_set(snapshot_set_id_);
     const std::lock_guard<std::mutex> hold(lock_);
     set_in_creation_ = false;
-    transition(Phase::Aborted, "AbortBackup");
+    transition(Call::AbortBackup, true);
     return S_OK;
 }
 

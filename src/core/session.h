@@ -26,19 +26,6 @@
 
 namespace vssapi::core {
 
-// The requester's side of the sequence (C-3.8 says which calls each allows).
-enum class Phase {
-    Created,
-    Initialized,      // InitializeForBackup
-    MetadataGathered, // GatherWriterMetadata finished
-    BackupPrepared,   // PrepareForBackup finished
-    SnapshotCreated,  // DoSnapshotSet committed the set
-    SnapshotFailed,   // DoSnapshotSet ended without a set
-    Completed,        // BackupComplete finished
-    Aborted,          // AbortBackup
-};
-
-const char *phase_name(Phase phase) noexcept;
 
 // One row of GetWriterStatus(Ex), as gathered.
 struct StatusEntry {
@@ -88,7 +75,7 @@ public:
 
     // Metadata.
     HRESULT writer_metadata_count(UINT &count);
-    HRESULT writer_metadata(UINT index, MetadataEntry &out);
+    HRESULT writer_metadata(UINT index, MetadataEntry &out, Call call = Call::GetWriterMetadataEx);
     HRESULT free_writer_metadata();
 
     // Components (the Backup Components Document).
@@ -105,7 +92,7 @@ public:
 
     // Status (C-3.9): what the last GatherWriterStatus gathered.
     HRESULT writer_status_count(UINT &count);
-    HRESULT writer_status(UINT index, StatusEntry &out);
+    HRESULT writer_status(UINT index, StatusEntry &out, Call call = Call::GetWriterStatusEx);
     HRESULT free_writer_status();
 
     HRESULT abort_backup();
@@ -119,14 +106,18 @@ public:
 
 private:
     struct Participant;
+    class Gate;
 
-    // The one place the requester's phase changes.
-    void transition(Phase to, const char *why);
+    // What the state machine reads; lock_ held.
+    SessionFacts facts() const noexcept;
+    // A refused call: its reason to this thread, the diagnostic log and the trace.
+    void refused(Call call, const Admission &admission) const noexcept;
+    // The one place the requester's phase changes: where `call` leads (lock_ held).
+    void transition(Call call, bool succeeded);
     // The one place a writer's status changes.
     void record(Participant &participant, const WriterStatus &status, Event event, const char *why);
 
-    HRESULT begin_operation(std::shared_ptr<Operation> &out, std::initializer_list<Phase> allowed,
-                            HRESULT (Session::*job)(Operation &));
+    HRESULT begin_operation(std::shared_ptr<Operation> &out, Call call, HRESULT (Session::*job)(Operation &));
     HRESULT run_gather_metadata(Operation &operation);
     HRESULT run_prepare_for_backup(Operation &operation);
     HRESULT run_do_snapshot_set(Operation &operation);
@@ -153,7 +144,7 @@ private:
     const GUID id_;
     mutable std::mutex lock_;
     Phase phase_ = Phase::Created;
-    bool busy_ = false; // an asynchronous step is running
+    std::optional<Call> running_; // the asynchronous step under way
     std::vector<std::shared_ptr<Operation>> operations_;
     std::vector<std::unique_ptr<Participant>> participants_;
 

@@ -1,6 +1,282 @@
 #include "core/state_machine.h"
 
+#include <array>
+
 namespace vssapi::core {
+
+// ---- the requester's sequence ------------------------------------------------
+
+namespace {
+
+using PhaseSet = std::uint16_t; // bit i: Phase(i)
+
+// One row's cells, one per phase in the order of the header below:
+// 'x' admitted, 'w' admitted only when writers take part, 'n' only in a
+// context without writers, '.' refused.
+struct Cells {
+    PhaseSet with_writers = 0;
+    PhaseSet without_writers = 0;
+};
+
+consteval Cells cells(const char *row)
+{
+    Cells out;
+    int phase = 0;
+    for (const char *cell = row; *cell != '\0'; ++cell) {
+        if (*cell == ' ') {
+            continue;
+        }
+        if (phase == kPhaseCount) {
+            throw "a row has one cell per phase";
+        }
+        const auto bit = static_cast<PhaseSet>(1u << phase++);
+        switch (*cell) {
+        case 'x': out.with_writers |= bit; out.without_writers |= bit; break;
+        case 'w': out.with_writers |= bit; break;
+        case 'n': out.without_writers |= bit; break;
+        case '.': break;
+        default: throw "a cell is x, w, n or .";
+        }
+    }
+    if (phase != kPhaseCount) {
+        throw "a row has one cell per phase";
+    }
+    return out;
+}
+
+// What a call needs besides its phase.
+enum Need : unsigned {
+    None = 0,
+    Idle = 1u << 0,           // no asynchronous step running
+    SetNotStarted = 1u << 1,  // one snapshot set per requester object
+    SetStarted = 1u << 2,     // StartSnapshotSet came first
+    SetInCreation = 1u << 3,  // StartSnapshotSet came first and DoSnapshotSet has not ended
+    StatusGathered = 1u << 4, // a GatherWriterStatus finished (and FreeWriterStatus did not follow)
+    MetadataKept = 1u << 5,   // FreeWriterMetadata did not come
+};
+
+constexpr std::optional<Phase> kStays = std::nullopt;
+
+struct CallRule {
+    Call call;
+    const char *name;
+    Cells phases;
+    unsigned needs;
+    std::optional<Phase> next;        // when the call (or its asynchronous work) ends
+    std::optional<Phase> next_failed; // when it ends without doing its work (DoSnapshotSet: no set)
+};
+
+using P = Phase;
+
+// The whole backup sequence of IVssBackupComponents (contract C-3.1, C-3.8).
+// Phases: Created, Initialized, MetadataGathered, BackupPrepared,
+//         SnapshotCreated, SnapshotFailed, Completed, Aborted.
+constexpr CallRule kRules[] = {
+    //                                                        Cr In MG BP SC SF Co Ab
+    {Call::InitializeForBackup,      "InitializeForBackup",      cells("x  .  .  .  .  .  .  ."), None,
+     P::Initialized, kStays},
+    {Call::SetContext,               "SetContext",               cells(".  x  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::SetBackupState,           "SetBackupState",           cells(".  x  x  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::DisableWriterClasses,     "DisableWriterClasses",     cells(".  x  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::EnableWriterClasses,      "EnableWriterClasses",      cells(".  x  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::DisableWriterInstances,   "DisableWriterInstances",   cells(".  x  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::GatherWriterMetadata,     "GatherWriterMetadata",     cells(".  x  .  .  .  .  .  ."), Idle,
+     P::MetadataGathered, P::MetadataGathered},
+    {Call::GetWriterMetadataCount,   "GetWriterMetadataCount",   cells(".  .  x  x  x  x  x  x"), None, kStays, kStays},
+    {Call::GetWriterMetadata,        "GetWriterMetadata",        cells(".  .  x  x  x  x  x  x"), MetadataKept,
+     kStays, kStays},
+    {Call::GetWriterMetadataEx,      "GetWriterMetadataEx",      cells(".  .  x  x  x  x  x  x"), MetadataKept,
+     kStays, kStays},
+    {Call::FreeWriterMetadata,       "FreeWriterMetadata",       cells(".  .  x  x  x  x  x  x"), None, kStays, kStays},
+    {Call::AddComponent,             "AddComponent",             cells(".  .  x  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::SetBackupOptions,         "SetBackupOptions",         cells(".  .  x  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::SetPreviousBackupStamp,   "SetPreviousBackupStamp",   cells(".  .  x  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::GetWriterComponentsCount, "GetWriterComponentsCount", cells(".  .  x  x  x  x  x  x"), Idle, kStays, kStays},
+    {Call::GetWriterComponents,      "GetWriterComponents",      cells(".  .  x  x  x  x  x  x"), Idle, kStays, kStays},
+    {Call::PrepareForBackup,         "PrepareForBackup",         cells(".  .  w  .  .  .  .  ."), Idle,
+     P::BackupPrepared, P::BackupPrepared},
+    {Call::StartSnapshotSet,         "StartSnapshotSet",         cells(".  n  x  x  .  .  .  ."), Idle | SetNotStarted,
+     kStays, kStays},
+    {Call::AddToSnapshotSet,         "AddToSnapshotSet",         cells(".  x  x  x  x  x  x  x"), Idle | SetInCreation,
+     kStays, kStays},
+    {Call::DoSnapshotSet,            "DoSnapshotSet",            cells(".  n  n  x  .  .  .  ."), Idle | SetStarted,
+     P::SnapshotCreated, P::SnapshotFailed},
+    {Call::SetBackupSucceeded,       "SetBackupSucceeded",       cells(".  .  .  .  x  .  .  ."), Idle, kStays, kStays},
+    {Call::BackupComplete,           "BackupComplete",           cells(".  .  .  .  x  .  .  ."), Idle,
+     P::Completed, P::Completed},
+    {Call::GatherWriterStatus,       "GatherWriterStatus",       cells(".  .  x  x  x  x  x  x"), Idle, kStays, kStays},
+    {Call::GetWriterStatusCount,     "GetWriterStatusCount",     cells(".  .  x  x  x  x  x  x"), Idle | StatusGathered,
+     kStays, kStays},
+    {Call::GetWriterStatus,          "GetWriterStatus",          cells(".  .  x  x  x  x  x  x"), Idle | StatusGathered,
+     kStays, kStays},
+    {Call::GetWriterStatusEx,        "GetWriterStatusEx",        cells(".  .  x  x  x  x  x  x"), Idle | StatusGathered,
+     kStays, kStays},
+    {Call::FreeWriterStatus,         "FreeWriterStatus",         cells(".  .  x  x  x  x  x  x"), Idle | StatusGathered,
+     kStays, kStays},
+    {Call::AbortBackup,              "AbortBackup",              cells(".  x  x  x  x  x  x  x"), None,
+     P::Aborted, P::Aborted},
+};
+
+static_assert(std::size(kRules) == kCallCount, "one rule per call");
+static_assert([] {
+    for (int i = 0; i < kCallCount; ++i) {
+        if (static_cast<int>(kRules[i].call) != i) {
+            return false;
+        }
+    }
+    return true;
+}(), "rules in the order of enum Call");
+
+const CallRule &rule_of(Call call) noexcept
+{
+    return kRules[static_cast<int>(call)];
+}
+
+bool in(PhaseSet phases, Phase phase) noexcept
+{
+    return (phases >> static_cast<int>(phase) & 1u) != 0;
+}
+
+// How a refusal names the phase: what the requester did last.
+const char *phase_story(Phase phase) noexcept
+{
+    switch (phase) {
+    case Phase::Created: return "before InitializeForBackup";
+    case Phase::Initialized: return "after InitializeForBackup";
+    case Phase::MetadataGathered: return "after GatherWriterMetadata";
+    case Phase::BackupPrepared: return "after PrepareForBackup";
+    case Phase::SnapshotCreated: return "after DoSnapshotSet made its set";
+    case Phase::SnapshotFailed: return "after a DoSnapshotSet that made no set";
+    case Phase::Completed: return "after BackupComplete";
+    case Phase::Aborted: return "after AbortBackup";
+    }
+    return "?";
+}
+
+// The call whose end leads into `phase`, for "X before <call> completed".
+std::string arrival(Phase phase)
+{
+    for (const CallRule &rule : kRules) {
+        if (rule.next == phase && rule.call != Call::AbortBackup) {
+            const bool asynchronous = rule.call != Call::InitializeForBackup;
+            return std::string(rule.name) + (asynchronous ? " completed" : "");
+        }
+    }
+    return phase_name(phase);
+}
+
+std::string admitted_phases(PhaseSet phases)
+{
+    std::string out;
+    for (int i = 0; i < kPhaseCount; ++i) {
+        if (in(phases, static_cast<Phase>(i))) {
+            out += out.empty() ? "" : ", ";
+            out += phase_story(static_cast<Phase>(i));
+        }
+    }
+    return out;
+}
+
+Admission refuse(const CallRule &rule, const std::string &why)
+{
+    return {VSS_E_BAD_STATE, std::string(rule.name) + " " + why};
+}
+
+} // namespace
+
+const char *phase_name(Phase phase) noexcept
+{
+    switch (phase) {
+    case Phase::Created: return "Created";
+    case Phase::Initialized: return "Initialized";
+    case Phase::MetadataGathered: return "MetadataGathered";
+    case Phase::BackupPrepared: return "BackupPrepared";
+    case Phase::SnapshotCreated: return "SnapshotCreated";
+    case Phase::SnapshotFailed: return "SnapshotFailed";
+    case Phase::Completed: return "Completed";
+    case Phase::Aborted: return "Aborted";
+    }
+    return "?";
+}
+
+const char *call_name(Call call) noexcept
+{
+    return rule_of(call).name;
+}
+
+Admission admit(Call call, const SessionFacts &facts)
+{
+    const CallRule &rule = rule_of(call);
+    if (facts.shut_down) {
+        return refuse(rule, "after the requester object was released");
+    }
+    const PhaseSet phases = facts.writers ? rule.phases.with_writers : rule.phases.without_writers;
+    if (!in(phases, facts.phase)) {
+        if (phases == 0) {
+            return refuse(rule, "in a context without writers (VSS_VOLSNAP_ATTR_NO_WRITERS): no writer takes part");
+        }
+        int first = 0;
+        while (!in(phases, static_cast<Phase>(first))) {
+            ++first;
+        }
+        const std::string when = static_cast<int>(facts.phase) < first
+                                     ? "before " + arrival(static_cast<Phase>(first))
+                                     : std::string(phase_story(facts.phase));
+        return refuse(rule, when + " (admitted only " + admitted_phases(phases) + ")");
+    }
+    if ((rule.needs & Idle) != 0 && facts.running) {
+        return refuse(rule, std::string("while ") + call_name(*facts.running) +
+                                " is still running (wait for its IVssAsync to finish)");
+    }
+    if ((rule.needs & SetNotStarted) != 0 && facts.set_started) {
+        return refuse(rule, "a second time: this requester's snapshot set was started already "
+                            "(one set per IVssBackupComponents)");
+    }
+    if ((rule.needs & (SetStarted | SetInCreation)) != 0 && !facts.set_started) {
+        return refuse(rule, "before StartSnapshotSet");
+    }
+    if ((rule.needs & SetInCreation) != 0 && !facts.set_in_creation) {
+        return refuse(rule, "after the snapshot set left creation (DoSnapshotSet ended or AbortBackup came)");
+    }
+    if ((rule.needs & StatusGathered) != 0 && !facts.status_gathered) {
+        return refuse(rule, "before GatherWriterStatus completed (or after FreeWriterStatus)");
+    }
+    if ((rule.needs & MetadataKept) != 0 && facts.metadata_freed) {
+        return refuse(rule, "after FreeWriterMetadata");
+    }
+    return {};
+}
+
+std::optional<Phase> phase_after(Call call, bool succeeded) noexcept
+{
+    const CallRule &rule = rule_of(call);
+    return succeeded ? rule.next : rule.next_failed;
+}
+
+bool backup_under_way(const SessionFacts &facts) noexcept
+{
+    switch (facts.phase) {
+    case Phase::Created:
+    case Phase::Completed:
+    case Phase::Aborted:
+        return false;
+    case Phase::BackupPrepared:
+    case Phase::SnapshotCreated:
+    case Phase::SnapshotFailed:
+        return true;
+    case Phase::Initialized:
+    case Phase::MetadataGathered:
+        return facts.set_started;
+    }
+    return false;
+}
+
+bool snapshot_set_made(Phase phase) noexcept
+{
+    return phase == Phase::SnapshotCreated || phase == Phase::Completed;
+}
+
+// ---- each writer's sequence ----------------------------------------------------
 
 const char *event_name(Event event) noexcept
 {

@@ -1,15 +1,108 @@
-// The writer state machine of one session, in one place: which state follows
-// which event, and the outcome table of contract C-2.5. Pure functions; the
-// Session applies them through its single transition point, which can log
-// every change (VSSAPI_TRACE=1).
+// The two state machines of one session, in one place, as pure functions:
+//  - the requester's: which IVssBackupComponents call each phase admits and
+//    the phase it leads to (contract C-3.8), one table in state_machine.cpp;
+//  - each writer's: which state follows which event, and the outcome table of
+//    contract C-2.5.
+// The Session applies them through its single transition points
+// (transition() and record()), which log every change when VSSAPI_TRACE=1.
 #pragma once
 
 #include <vss.h>
 #include <vswriter.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace vssapi::core {
+
+// ---- the requester's sequence (C-3.1, C-3.8) --------------------------------
+
+// Where one IVssBackupComponents object is in its backup.
+enum class Phase : std::uint8_t {
+    Created,
+    Initialized,      // InitializeForBackup
+    MetadataGathered, // GatherWriterMetadata finished
+    BackupPrepared,   // PrepareForBackup finished
+    SnapshotCreated,  // DoSnapshotSet committed the set
+    SnapshotFailed,   // DoSnapshotSet ended without a set
+    Completed,        // BackupComplete finished
+    Aborted,          // AbortBackup
+};
+inline constexpr int kPhaseCount = 8;
+
+const char *phase_name(Phase phase) noexcept;
+
+// Every requester call whose admission depends on the sequence.
+enum class Call : std::uint8_t {
+    InitializeForBackup,
+    SetContext,
+    SetBackupState,
+    DisableWriterClasses,
+    EnableWriterClasses,
+    DisableWriterInstances,
+    GatherWriterMetadata,
+    GetWriterMetadataCount,
+    GetWriterMetadata,
+    GetWriterMetadataEx,
+    FreeWriterMetadata,
+    AddComponent,
+    SetBackupOptions,
+    SetPreviousBackupStamp,
+    GetWriterComponentsCount,
+    GetWriterComponents,
+    PrepareForBackup,
+    StartSnapshotSet,
+    AddToSnapshotSet,
+    DoSnapshotSet,
+    SetBackupSucceeded,
+    BackupComplete,
+    GatherWriterStatus,
+    GetWriterStatusCount,
+    GetWriterStatus,
+    GetWriterStatusEx,
+    FreeWriterStatus,
+    AbortBackup,
+};
+inline constexpr int kCallCount = 28;
+
+const char *call_name(Call call) noexcept; // the SDK method: "DoSnapshotSet"
+
+// What the rules read besides the phase.
+struct SessionFacts {
+    Phase phase = Phase::Created;
+    std::optional<Call> running;  // an asynchronous step that has not finished
+    bool writers = true;          // the context has writers (no VSS_VOLSNAP_ATTR_NO_WRITERS)
+    bool set_started = false;     // StartSnapshotSet succeeded
+    bool set_in_creation = false; // ... and neither DoSnapshotSet's end nor AbortBackup came yet
+    bool status_gathered = false; // a GatherWriterStatus finished and FreeWriterStatus did not follow
+    bool metadata_freed = false;  // FreeWriterMetadata
+    bool shut_down = false;       // the object is being released
+};
+
+// The state machine's answer to a call: S_OK (admitted) or VSS_E_BAD_STATE
+// with the reason in words: the call, what had to come first, the phase.
+struct Admission {
+    HRESULT hr = S_OK;
+    std::string reason;
+};
+
+Admission admit(Call call, const SessionFacts &facts);
+
+// The phase `call` leads to when it ends (an asynchronous step: when its work
+// ends), or nullopt when the phase stays. `succeeded` matters for
+// DoSnapshotSet only: a set, or none.
+std::optional<Phase> phase_after(Call call, bool succeeded) noexcept;
+
+// AbortBackup does something only while a backup is under way: from
+// StartSnapshotSet or PrepareForBackup until BackupComplete (the SDK ignores
+// it otherwise).
+bool backup_under_way(const SessionFacts &facts) noexcept;
+
+// A snapshot set exists (OnBackupShutdown carries its id, else GUID_NULL).
+bool snapshot_set_made(Phase phase) noexcept;
+
+// ---- each writer's sequence (C-2.5, C-3.1, C-3.6) -----------------------------
 
 enum class Event {
     Identify,

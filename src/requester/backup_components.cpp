@@ -350,12 +350,20 @@ HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterMetadataEx(UINT iWriter, VS
                                                                 IVssExamineWriterMetadataEx **ppMetadata) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    return writer_metadata(core::Call::GetWriterMetadataEx, iWriter, pidInstance, ppMetadata);
+}
+VSSAPI_CATCH_RETURN()
+
+// GetWriterMetadata and GetWriterMetadataEx; `call` names the one the requester made.
+HRESULT BackupComponents::writer_metadata(core::Call call, UINT iWriter, VSS_ID *pidInstance,
+                                          IVssExamineWriterMetadataEx **ppMetadata) noexcept
+try {
     if (pidInstance == nullptr || ppMetadata == nullptr) {
         return E_INVALIDARG;
     }
     *ppMetadata = nullptr;
     core::MetadataEntry entry;
-    const HRESULT found = session_->writer_metadata(iWriter, entry);
+    const HRESULT found = session_->writer_metadata(iWriter, entry, call);
     if (FAILED(found)) {
         return found;
     }
@@ -378,7 +386,7 @@ try {
     if (ppMetadata == nullptr) {
         return E_INVALIDARG;
     }
-    const HRESULT hr = GetWriterMetadataEx(iWriter, pidInstance, &examine);
+    const HRESULT hr = writer_metadata(core::Call::GetWriterMetadata, iWriter, pidInstance, &examine);
     *ppMetadata = examine; // Ex derives from the plain interface: same pointer
     return hr;
 }
@@ -540,13 +548,23 @@ HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterStatusEx(UINT iWriter, VSS_
                                                               BSTR *pbstrApplicationMessage) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    return writer_status(core::Call::GetWriterStatusEx, iWriter, pidInstance, pidWriter, pbstrWriter, pnStatus,
+                         phrFailureWriter, phrApplication, pbstrApplicationMessage);
+}
+VSSAPI_CATCH_RETURN()
+
+// GetWriterStatus and GetWriterStatusEx; `call` names the one the requester made.
+HRESULT BackupComponents::writer_status(core::Call call, UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter,
+                                        BSTR *pbstrWriter, VSS_WRITER_STATE *pnStatus, HRESULT *phrFailureWriter,
+                                        HRESULT *phrApplication, BSTR *pbstrApplicationMessage) noexcept
+try {
     // C-3.9: these five are required; the application pair is optional.
     if (pidInstance == nullptr || pidWriter == nullptr || pbstrWriter == nullptr || pnStatus == nullptr ||
         phrFailureWriter == nullptr) {
         return E_INVALIDARG;
     }
     core::StatusEntry entry;
-    const HRESULT found = session_->writer_status(iWriter, entry);
+    const HRESULT found = session_->writer_status(iWriter, entry, call);
     if (FAILED(found)) {
         return found;
     }
@@ -576,8 +594,8 @@ HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterStatus(UINT iWriter, VSS_ID
                                                             HRESULT *phResultFailure) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    return GetWriterStatusEx(iWriter, pidInstance, pidWriter, pbstrWriter, pnStatus, phResultFailure, nullptr,
-                             nullptr);
+    return writer_status(core::Call::GetWriterStatus, iWriter, pidInstance, pidWriter, pbstrWriter, pnStatus,
+                         phResultFailure, nullptr, nullptr);
 }
 VSSAPI_CATCH_RETURN()
 

@@ -94,6 +94,12 @@ public:
 private:
     // Starts one asynchronous step of the session and hands the caller its IVssAsync.
     HRESULT start(HRESULT (core::Session::*step)(std::shared_ptr<core::Operation> &), IVssAsync **ppAsync);
+    // The plain and Ex getters in one; `call` is the one the requester made (refusals name it).
+    HRESULT writer_metadata(core::Call call, UINT iWriter, VSS_ID *pidInstance,
+                            IVssExamineWriterMetadataEx **ppMetadata) noexcept;
+    HRESULT writer_status(core::Call call, UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriter,
+                          VSS_WRITER_STATE *pnStatus, HRESULT *phrFailureWriter, HRESULT *phrApplication,
+                          BSTR *pbstrApplicationMessage) noexcept;
 
     // Reset at the last Release: a tombstone keeps no session, writer or coordinator alive.
     std::unique_ptr<core::Session> session_;

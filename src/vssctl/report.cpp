@@ -181,16 +181,32 @@ json writer_json(const WriterRow &row)
                 {"failed_components", failed}};
 }
 
+// The "event" of a verdict: what the service judged.
+const char *verdict_name(const core::TraceEntry &entry)
+{
+    return entry.outcome == core::HandlerEnd::NoSession ? "SessionLimit" : "FreezeWindow";
+}
+
 json trace_json(const core::TraceEntry &entry, TimePoint origin, std::map<std::thread::id, int> &threads)
 {
     json out;
+    if (entry.kind == core::TraceEntry::Kind::Refusal) {
+        // A requester call the state machine refused (C-3.8), with its reason.
+        out["writer"] = nullptr;
+        out["event"] = "Refusal";
+        out["call"] = core::call_name(entry.call);
+        out["at_ms"] = ms_since(origin, entry.end);
+        out["result"] = hresult_json(entry.result);
+        out["reason"] = entry.reason;
+        return out;
+    }
     if (entry.kind == core::TraceEntry::Kind::Commit) {
         out["writer"] = nullptr;
         out["event"] = "Commit";
     } else {
         out["writer"] = utf8(entry.writer->name);
         out["instance_id"] = guid_text(entry.writer->instance_id);
-        out["event"] = entry.kind == core::TraceEntry::Kind::Verdict ? "FreezeWindow" : core::handler_name(entry.event);
+        out["event"] = entry.kind == core::TraceEntry::Kind::Verdict ? verdict_name(entry) : core::handler_name(entry.event);
     }
     // Threads are numbered in order of first appearance: thread ids mean nothing across runs.
     if (entry.started && entry.kind != core::TraceEntry::Kind::Verdict) {
