@@ -2,8 +2,6 @@
 // IVssBackupComponentsEx3::GetWriterStatusEx.
 #include "vss_fixture.h"
 
-#include "core/state_machine.h"
-
 #include <cstring>
 #include <memory>
 
@@ -361,41 +359,6 @@ TEST_CASE("C-2.5 every row of the outcome table, in every backup event, through 
                 }
             }
         }
-    }
-}
-
-TEST_CASE("C-2.5 the state machine's table, for every event, including the events a step hides")
-{
-    using namespace vssapi::core;
-    const Event events[] = {Event::PrepareBackup, Event::PrepareSnapshot, Event::Freeze,
-                            Event::Thaw,          Event::PostSnapshot,    Event::BackupComplete};
-    const VSS_WRITER_STATE next[] = {VSS_WS_STABLE, VSS_WS_WAITING_FOR_FREEZE, VSS_WS_WAITING_FOR_THAW,
-                                     VSS_WS_WAITING_FOR_POST_SNAPSHOT, VSS_WS_WAITING_FOR_BACKUP_COMPLETE,
-                                     VSS_WS_STABLE};
-    for (std::size_t i = 0; i < std::size(events); ++i) {
-        CAPTURE(event_name(events[i]));
-        const WriterStatus before;
-        FailureReport ok;
-        ok.hr_application = 9;
-        ok.message = u"m";
-        FailureReport error = ok;
-        error.hr_writer = VSS_E_WRITERERROR_TIMEOUT;
-
-        WriterStatus s = status_after_handler(before, events[i], HandlerEnd::ReturnedTrue, nullptr);
-        CHECK((s.state == next[i] && s.hr_failure == S_OK && s.hr_application == S_OK && s.message.empty()));
-        s = status_after_handler(before, events[i], HandlerEnd::ReturnedTrue, &ok);
-        CHECK((s.state == next[i] && s.hr_failure == S_OK && s.hr_application == 9 && s.message == u"m"));
-        s = status_after_handler(before, events[i], HandlerEnd::ReturnedTrue, &error);
-        CHECK((s.state == failed_state(events[i]) && s.hr_failure == VSS_E_WRITERERROR_TIMEOUT && s.hr_application == 9));
-        s = status_after_handler(before, events[i], HandlerEnd::ReturnedFalse, nullptr);
-        CHECK((s.state == failed_state(events[i]) && s.hr_failure == VSS_E_WRITERERROR_NONRETRYABLE && s.hr_application == S_OK));
-        s = status_after_handler(before, events[i], HandlerEnd::ReturnedFalse, &ok);
-        CHECK((s.state == failed_state(events[i]) && s.hr_failure == VSS_E_WRITERERROR_NONRETRYABLE && s.hr_application == 9));
-        s = status_after_handler(before, events[i], HandlerEnd::ReturnedFalse, &error);
-        CHECK((s.state == failed_state(events[i]) && s.hr_failure == VSS_E_WRITERERROR_TIMEOUT));
-        s = status_after_handler(before, events[i], HandlerEnd::Threw, &error);
-        CHECK((s.state == failed_state(events[i]) && s.hr_failure == VSS_E_WRITERERROR_NONRETRYABLE &&
-               s.hr_application == S_OK && s.message.empty()));
     }
 }
 

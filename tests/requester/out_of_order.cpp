@@ -1,0 +1,52 @@
+// A requester written against the SDK's vsbackup.h only, linked against the
+// shared library, that calls out of order as a buggy backup tool would:
+// DoSnapshotSet before PrepareForBackup, GetWriterStatusEx before
+// GatherWriterStatus. check_log.py runs it with VSSAPI_LOG set and unset.
+#include <vsbackup.h>
+
+#include <cstdio>
+
+namespace {
+
+HRESULT finish(HRESULT started, IVssAsync *&async) // by reference: read after the call filled it
+{
+    if (FAILED(started)) {
+        return started;
+    }
+    async->Wait(INFINITE);
+    HRESULT status = E_FAIL;
+    async->QueryStatus(&status, nullptr);
+    async->Release();
+    return status;
+}
+
+void print(const char *call, HRESULT hr)
+{
+    std::printf("%s 0x%08X\n", call, static_cast<unsigned>(hr));
+}
+
+} // namespace
+
+int main()
+{
+    IVssBackupComponents *backup = nullptr;
+    if (FAILED(CreateVssBackupComponents(&backup))) {
+        return 3;
+    }
+    IVssAsync *async = nullptr;
+    print("InitializeForBackup", backup->InitializeForBackup(nullptr));
+    print("GatherWriterMetadata", finish(backup->GatherWriterMetadata(&async), async));
+    VSS_ID set_id{};
+    print("StartSnapshotSet", backup->StartSnapshotSet(&set_id));
+    async = nullptr;
+    print("DoSnapshotSet", backup->DoSnapshotSet(&async)); // PrepareForBackup was skipped
+    VSS_ID instance{}, writer{};
+    BSTR name = nullptr;
+    VSS_WRITER_STATE state = VSS_WS_UNKNOWN;
+    HRESULT failure = S_OK;
+    print("GetWriterStatus",
+          backup->GetWriterStatus(0, &instance, &writer, &name, &state, &failure)); // no GatherWriterStatus
+    std::fflush(stdout);
+    backup->Release();
+    return 0;
+}
