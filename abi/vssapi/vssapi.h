@@ -6,12 +6,24 @@
  *   - strings are UTF-8 `const char *` (invalid UTF-16 becomes U+FFFD);
  *   - GUIDs travel by pointer, never by value;
  *   - booleans are int32_t (0 false, anything else true);
- *   - structs that may grow start with a `size` field the caller sets;
+ *   - structs that may grow start with a `size` field (see "Structs that grow" below);
  *   - memory the library allocates is freed with vss_free (or the typed
  *     *_clear / *_release functions named next to it);
  *   - every function returns an HRESULT (vss_hresult); on failure a readable
  *     message for this thread is left in vss_last_error_message().
  * Each handle is the same reference-counted object the COM layer uses.
+ *
+ * Structs that grow (libgit2's version-check model). Every struct with a `size`
+ * field has the size of its first published layout here, VSS_<NAME>_SIZE_V1 (the
+ * 1.0 layouts). A caller sets `size` to sizeof the struct it was compiled with; the
+ * library accepts any size from VSS_<NAME>_SIZE_V1 up to its own sizeof, and reads
+ * and writes only the fields that size holds (a field is held when it ends at or
+ * before `size`); fields the caller's struct lacks take their defaults. A size below
+ * the first layout or above the library's own is refused with E_INVALIDARG and
+ * nothing is read or changed. Later layouts only append fields, and a new field
+ * starts at or after the previous layout's SIZE (never in its tail padding). The
+ * library fills vss_retry_attempt itself and sets its size to its own sizeof: read
+ * only the fields your size holds.
  *
  * Include it alone: it needs nothing but <stdint.h>.
  */
@@ -25,6 +37,21 @@
 
 /* The ABI version of this header; vss_abi_version() returns the library's. */
 #define VSSAPI_ABI_VERSION 1
+
+/* For the VSS_*_SIZE_V1 values: the end of a layout's last field, rounded up to the
+ * layout's alignment (that of its widest member type, named with each value). */
+#if defined(__cplusplus)
+#define VSS_ALIGNOF_(type) alignof(type)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define VSS_ALIGNOF_(type) _Alignof(type)
+#elif defined(_MSC_VER)
+#define VSS_ALIGNOF_(type) __alignof(type)
+#else
+#define VSS_ALIGNOF_(type) offsetof(struct { char c_; type m_; }, m_)
+#endif
+#define VSS_MAX_(a, b) ((a) > (b) ? (a) : (b))
+#define VSS_LAYOUT_SIZE_(type, last, align)                                                         \
+    ((offsetof(type, last) + sizeof(((type *)0)->last) + (align) - 1) / (align) * (align))
 
 #if defined(_WIN32) && !defined(_WIN64)
 #define VSS_CALL __stdcall
@@ -53,32 +80,43 @@ typedef struct vss_components vss_components;   /* IVssWriterComponents, in comp
 
 /* ---- library --------------------------------------------------------- */
 
-VSSAPI_EXPORT const char *VSS_CALL vss_version(void) VSSAPI_NOTHROW;          /* "0.1.0" */
+VSSAPI_EXPORT const char *VSS_CALL vss_version(void) VSSAPI_NOTHROW;          /* meson.build's version, "0.1.0" */
 VSSAPI_EXPORT int32_t VSS_CALL vss_abi_version(void) VSSAPI_NOTHROW;          /* VSSAPI_ABI_VERSION */
 /* This thread's message about its last failed call ("" if none); valid until its next failed call. */
 VSSAPI_EXPORT const char *VSS_CALL vss_last_error_message(void) VSSAPI_NOTHROW;
 VSSAPI_EXPORT void VSS_CALL vss_free(void *memory) VSSAPI_NOTHROW;
 
 /* HRESULT helpers (contract C-7): the symbolic name ("VSS_E_WRITERERROR_RETRYABLE"; for an
- * unknown code "0x12345678" in a per-thread buffer valid until the next call), a one-line
- * meaning, and the retry class. Known names and meanings are static strings. */
+ * unknown code "0x12345678"), a one-line meaning, and the retry class. Every string returned
+ * stays valid and unchanged for the life of the process, on any thread: known names and
+ * meanings are static; the first 1024 distinct unknown codes get an interned "0x..." name,
+ * later ones the static name "unknown" (bounded memory). */
 VSSAPI_EXPORT const char *VSS_CALL vss_hresult_name(vss_hresult hr) VSSAPI_NOTHROW;
 VSSAPI_EXPORT const char *VSS_CALL vss_hresult_meaning(vss_hresult hr) VSSAPI_NOTHROW;
 VSSAPI_EXPORT const char *VSS_CALL vss_writer_state_name(int32_t state) VSSAPI_NOTHROW;
-/* 1: retry after the long wait (writer and commit codes of C-7.1); 2: retry on the short
- * back-off (VSS_E_SNAPSHOT_SET_IN_PROGRESS); 0: do not retry. */
+/* What vss_is_retryable answers (and vss_retry_attempt.retry_class holds). Passed as int32_t:
+ * C leaves an enum's size to the compiler. */
+typedef enum vss_retry_class {
+    VSS_RETRY_NO = 0,             /* do not retry */
+    VSS_RETRY_AFTER_WAIT = 1,     /* retry after the long wait (writer and commit codes of C-7.1) */
+    VSS_RETRY_SHORT_BACK_OFF = 2  /* retry on the short back-off (VSS_E_SNAPSHOT_SET_IN_PROGRESS) */
+} vss_retry_class;
+
+/* One of vss_retry_class. */
 VSSAPI_EXPORT int32_t VSS_CALL vss_is_retryable(vss_hresult hr) VSSAPI_NOTHROW;
 
 /* ---- coordinator ----------------------------------------------------- */
 
 typedef struct vss_coordinator_options {
-    uint32_t size;              /* sizeof(vss_coordinator_options) */
+    uint32_t size;              /* sizeof(vss_coordinator_options), set by the caller (VSS_*_SIZE_V1 up to it) */
     uint32_t workers;           /* handler threads; 0: two per core, at least 4 */
     uint32_t event_timeout_ms;  /* 0: 600,000 (C-4.4) */
     uint32_t commit_window_ms;  /* 0: 10,000 (C-5.2) */
     uint32_t session_limit;     /* 0: 64 (C-4.7) */
     int32_t virtual_clock;      /* one of vss_clock_kind */
 } vss_coordinator_options;
+/* The 1.0 layout's size: accepted as options->size (see "Structs that grow"). */
+#define VSS_COORDINATOR_OPTIONS_SIZE_V1 VSS_LAYOUT_SIZE_(vss_coordinator_options, virtual_clock, VSS_ALIGNOF_(uint32_t))
 
 /* The clock every timeout of a coordinator goes through (contract C-4.5). */
 typedef enum vss_clock_kind {
@@ -101,7 +139,7 @@ VSSAPI_EXPORT void VSS_CALL vss_coordinator_release(vss_coordinator *coordinator
 /* ---- writer ---------------------------------------------------------- */
 
 typedef struct vss_writer_info {
-    uint32_t size;             /* sizeof(vss_writer_info) */
+    uint32_t size;             /* sizeof(vss_writer_info), set by the caller (VSS_*_SIZE_V1 up to it) */
     const vss_guid *class_id;  /* required */
     const char *name;          /* required, UTF-8 */
     const char *instance_name; /* may be NULL */
@@ -112,6 +150,7 @@ typedef struct vss_writer_info {
     uint32_t version_major;
     uint32_t version_minor;
 } vss_writer_info;
+#define VSS_WRITER_INFO_SIZE_V1 VSS_LAYOUT_SIZE_(vss_writer_info, version_minor, VSS_ALIGNOF_(const char *))
 
 /* What a handler returns: 1 true, 0 false (a veto), negative: it failed unexpectedly. */
 typedef int32_t(VSS_CALL *vss_handler)(void *user, vss_writer *writer);
@@ -119,7 +158,7 @@ typedef int32_t(VSS_CALL *vss_components_handler)(void *user, vss_writer *writer
 
 /* NULL handlers return true. components may be NULL (requester not in component mode). */
 typedef struct vss_writer_callbacks {
-    uint32_t size; /* sizeof(vss_writer_callbacks) */
+    uint32_t size; /* sizeof(vss_writer_callbacks), set by the caller (VSS_*_SIZE_V1 up to it) */
     int32_t(VSS_CALL *on_identify)(void *user, vss_writer *writer, vss_metadata *metadata);
     vss_components_handler on_prepare_backup;
     vss_handler on_prepare_snapshot;
@@ -132,6 +171,7 @@ typedef struct vss_writer_callbacks {
     vss_components_handler on_pre_restore;
     vss_components_handler on_post_restore;
 } vss_writer_callbacks;
+#define VSS_WRITER_CALLBACKS_SIZE_V1 VSS_LAYOUT_SIZE_(vss_writer_callbacks, on_post_restore, VSS_ALIGNOF_(vss_handler))
 
 /* coordinator NULL: the default one. The callbacks are copied; user is passed back. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_writer_create(vss_coordinator *coordinator, const vss_writer_info *info,
@@ -156,7 +196,14 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_metadata_add_component(vss_metadata *meta
                                                               const char *logical_path, const char *name,
                                                               const char *caption,
                                                               int32_t selectable) VSSAPI_NOTHROW;
-/* kind: 0 file group files, 1 database files, 2 database log files. */
+/* What vss_metadata_add_files declares (its int32_t kind is one of these). */
+typedef enum vss_file_kind {
+    VSS_FILES_FILE_GROUP = 0,   /* AddFilesToFileGroup */
+    VSS_FILES_DATABASE = 1,     /* AddDatabaseFiles */
+    VSS_FILES_DATABASE_LOG = 2  /* AddDatabaseLogFiles; recursive is ignored for databases and logs */
+} vss_file_kind;
+
+/* kind: one of vss_file_kind; anything else is E_INVALIDARG. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_metadata_add_files(vss_metadata *metadata, int32_t kind,
                                                           const char *logical_path, const char *component_name,
                                                           const char *path, const char *filespec,
@@ -218,7 +265,7 @@ VSSAPI_EXPORT void VSS_CALL vss_async_release(vss_async *async) VSSAPI_NOTHROW;
 
 /* Writer metadata, after GatherWriterMetadata. */
 typedef struct vss_writer_identity {
-    uint32_t size; /* sizeof(vss_writer_identity), set by the caller */
+    uint32_t size; /* sizeof(vss_writer_identity), set by the caller (VSS_*_SIZE_V1 up to it) */
     vss_guid instance_id;
     vss_guid class_id;
     char *name;          /* allocated; vss_writer_identity_clear frees */
@@ -227,9 +274,10 @@ typedef struct vss_writer_identity {
     int32_t source;
     uint32_t component_count;
 } vss_writer_identity;
+#define VSS_WRITER_IDENTITY_SIZE_V1 VSS_LAYOUT_SIZE_(vss_writer_identity, component_count, VSS_ALIGNOF_(char *))
 
 typedef struct vss_component_info {
-    uint32_t size; /* sizeof(vss_component_info), set by the caller */
+    uint32_t size; /* sizeof(vss_component_info), set by the caller (VSS_*_SIZE_V1 up to it) */
     int32_t type;  /* VSS_COMPONENT_TYPE */
     char *logical_path; /* allocated or NULL */
     char *name;         /* allocated */
@@ -239,6 +287,7 @@ typedef struct vss_component_info {
     uint32_t database_count;
     uint32_t log_count;
 } vss_component_info;
+#define VSS_COMPONENT_INFO_SIZE_V1 VSS_LAYOUT_SIZE_(vss_component_info, log_count, VSS_ALIGNOF_(char *))
 
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_writer_count(vss_requester *requester, uint32_t *count) VSSAPI_NOTHROW;
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_writer_identity(vss_requester *requester, uint32_t index,
@@ -255,7 +304,10 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_add_component(vss_requester *re
                                                                const vss_guid *class_id, int32_t type,
                                                                const char *logical_path,
                                                                const char *name) VSSAPI_NOTHROW;
-/* Adds every component every listed writer declared. */
+/* Component mode's selection, the same as vssctl's (the SDK's rule for requesters): for every
+ * writer listed by GatherWriterMetadata, every selectable component, and every non-selectable
+ * component with no selectable ancestor (by logical path). A non-selectable component under a
+ * selectable one is included implicitly with it and is not added. Already added: fine. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_add_all_components(vss_requester *requester) VSSAPI_NOTHROW;
 
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_start_snapshot_set(vss_requester *requester,
@@ -266,7 +318,7 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_abort(vss_requester *requester)
 
 /* Writer status with the Ex fields, after GatherWriterStatus (C-3.9). */
 typedef struct vss_writer_status {
-    uint32_t size; /* sizeof(vss_writer_status), set by the caller */
+    uint32_t size; /* sizeof(vss_writer_status), set by the caller (VSS_*_SIZE_V1 up to it) */
     vss_guid instance_id;
     vss_guid class_id;
     char *name;  /* allocated */
@@ -275,6 +327,7 @@ typedef struct vss_writer_status {
     vss_hresult hr_application;
     char *message; /* allocated, or NULL when the writer gave none */
 } vss_writer_status;
+#define VSS_WRITER_STATUS_SIZE_V1 VSS_LAYOUT_SIZE_(vss_writer_status, message, VSS_ALIGNOF_(char *))
 
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_status_count(vss_requester *requester, uint32_t *count) VSSAPI_NOTHROW;
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_status(vss_requester *requester, uint32_t index,
@@ -283,7 +336,7 @@ VSSAPI_EXPORT void VSS_CALL vss_writer_status_clear(vss_writer_status *status) V
 
 /* Component failures (IVssComponentEx2::GetFailure) of the writers with selected components. */
 typedef struct vss_component_failure {
-    uint32_t size; /* sizeof(vss_component_failure), set by the caller */
+    uint32_t size; /* sizeof(vss_component_failure), set by the caller (VSS_*_SIZE_V1 up to it) */
     vss_guid instance_id;
     vss_guid class_id;
     char *logical_path; /* allocated or NULL */
@@ -292,6 +345,7 @@ typedef struct vss_component_failure {
     vss_hresult hr_application;
     char *message;      /* allocated or NULL */
 } vss_component_failure;
+#define VSS_COMPONENT_FAILURE_SIZE_V1 VSS_LAYOUT_SIZE_(vss_component_failure, message, VSS_ALIGNOF_(char *))
 
 /* Counts every selected component of every writer, in order. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_component_count(vss_requester *requester,
@@ -301,7 +355,7 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_component_failure(vss_requester
 VSSAPI_EXPORT void VSS_CALL vss_component_failure_clear(vss_component_failure *failure) VSSAPI_NOTHROW;
 
 typedef struct vss_snapshot_props {
-    uint32_t size; /* sizeof(vss_snapshot_props), set by the caller */
+    uint32_t size; /* sizeof(vss_snapshot_props), set by the caller (VSS_*_SIZE_V1 up to it) */
     vss_guid snapshot_id;
     vss_guid snapshot_set_id;
     vss_guid provider_id;
@@ -311,6 +365,8 @@ typedef struct vss_snapshot_props {
     int32_t attributes;
     int64_t creation_time; /* FILETIME units */
 } vss_snapshot_props;
+#define VSS_SNAPSHOT_PROPS_SIZE_V1                                                                   \
+    VSS_LAYOUT_SIZE_(vss_snapshot_props, creation_time, VSS_MAX_(VSS_ALIGNOF_(char *), VSS_ALIGNOF_(int64_t)))
 
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_snapshot_props(vss_requester *requester,
                                                                 const vss_guid *snapshot_id,
@@ -327,24 +383,26 @@ VSSAPI_EXPORT void VSS_CALL vss_snapshot_props_clear(vss_snapshot_props *props) 
  * retryable writer and commit codes (at most 3 retries, 10 minutes apart) and, for
  * VSS_E_SNAPSHOT_SET_IN_PROGRESS, its own budget: 5 retries 30 s apart. */
 typedef struct vss_retry_policy {
-    uint32_t size;                    /* sizeof(vss_retry_policy), set by the caller */
-    uint32_t max_retries;             /* retries after a class-1 failure (vss_is_retryable) */
+    uint32_t size;                    /* sizeof(vss_retry_policy), set by the caller (VSS_*_SIZE_V1 up to it) */
+    uint32_t max_retries;             /* retries after a VSS_RETRY_AFTER_WAIT failure */
     uint64_t wait_ms;                 /* wait before each of them */
-    uint32_t in_progress_max_retries; /* retries after VSS_E_SNAPSHOT_SET_IN_PROGRESS (class 2) */
+    uint32_t in_progress_max_retries; /* retries after VSS_RETRY_SHORT_BACK_OFF */
     uint32_t reserved;                /* 0: the same layout on 32-bit and 64-bit machines */
     uint64_t in_progress_wait_ms;     /* wait before each of them */
 } vss_retry_policy;
+#define VSS_RETRY_POLICY_SIZE_V1 VSS_LAYOUT_SIZE_(vss_retry_policy, in_progress_wait_ms, VSS_ALIGNOF_(uint64_t))
 
 /* One attempt, reported once its outcome and the wait after it are known (before that wait). */
 typedef struct vss_retry_attempt {
-    uint32_t size;        /* sizeof(vss_retry_attempt), set by the library */
+    uint32_t size;        /* the library's sizeof(vss_retry_attempt), set by the library */
     uint32_t number;      /* 1 for the first attempt */
     vss_hresult result;   /* what the attempt returned */
-    int32_t retry_class;  /* of result, as vss_is_retryable: 0 no, 1 long wait, 2 short back-off */
+    int32_t retry_class;  /* of result: one of vss_retry_class, as vss_is_retryable */
     uint64_t start_ms;    /* the coordinator's clock when the attempt began (real clock: */
     uint64_t end_ms;      /*   only differences mean something; virtual clock: from 0) */
     uint64_t wait_ms;     /* the wait before the next attempt; 0 if none follows */
 } vss_retry_attempt;
+#define VSS_RETRY_ATTEMPT_SIZE_V1 VSS_LAYOUT_SIZE_(vss_retry_attempt, wait_ms, VSS_ALIGNOF_(uint64_t))
 
 /* One attempt: run the backup on `requester` and return S_OK, or the HRESULT that made the
  * attempt fail: a step's failure (e.g. VSS_E_SNAPSHOT_SET_IN_PROGRESS from StartSnapshotSet),
@@ -366,8 +424,8 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_policy_default(vss_retry_policy *po
  * failure ends the run at once. Everything runs on the calling thread, which blocks during
  * the waits. Returns the last attempt's result (its message in vss_last_error_message).
  * coordinator NULL: the default one; policy NULL: the defaults; report may be NULL.
- * E_INVALIDARG, with nothing run, for a NULL attempt, a policy->size smaller than
- * sizeof(vss_retry_policy), more than VSS_RETRY_MAX_RETRIES retries or a wait longer than
+ * E_INVALIDARG, with nothing run, for a NULL attempt, a policy->size outside
+ * VSS_RETRY_POLICY_SIZE_V1 .. sizeof(vss_retry_policy), more than VSS_RETRY_MAX_RETRIES retries or a wait longer than
  * VSS_RETRY_MAX_WAIT_MS. */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_run(vss_coordinator *coordinator, const vss_retry_policy *policy,
                                                  vss_retry_attempt_fn attempt, vss_retry_report_fn report,

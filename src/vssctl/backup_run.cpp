@@ -4,6 +4,7 @@
 #include "com/guid.h"
 #include "com/ref.h"
 #include "com/utf.h"
+#include "requester/component_selection.h"
 
 #include <cstdio>
 #include <set>
@@ -87,14 +88,6 @@ std::vector<core::TraceEntry> TraceLog::take(const GUID &session_id)
 // ---- one attempt ---------------------------------------------------------
 
 namespace {
-
-struct SelectedComponent {
-    GUID instance_id{};
-    GUID class_id{};
-    VSS_COMPONENT_TYPE type = VSS_CT_UNDEFINED;
-    Bstr logical_path;
-    Bstr name;
-};
 
 // The volumes a scenario's components live on ("C:\" from "C:\Data\..."),
 // or C:\ alone when none names a drive.
@@ -265,45 +258,20 @@ AttemptReport BackupRun::attempt(unsigned number, IVssBackupComponents &fresh)
                           [](IVssBackupComponentsEx3 &b, IVssAsync **a) { return b.GatherWriterMetadata(a); });
         }
 
-        // Component mode: every selectable component of every listed writer.
-        std::vector<SelectedComponent> selected;
+        // Component mode: the library's one selection policy (requester/component_selection.h).
+        std::vector<vssapi::requester::ComponentToAdd> selected;
         if (SUCCEEDED(hr) && settings.select_components) {
             UINT writers = 0;
             backup->GetWriterMetadataCount(&writers);
             for (UINT w = 0; w < writers; ++w) {
                 VSS_ID instance{};
                 Ref<IVssExamineWriterMetadata> metadata;
-                if (FAILED(backup->GetWriterMetadata(w, &instance, metadata.out()))) {
-                    continue;
-                }
-                VSS_ID instance_again{}, writer_class{};
-                Bstr writer_name;
-                VSS_USAGE_TYPE usage{};
-                VSS_SOURCE_TYPE source{};
-                metadata->GetIdentity(&instance_again, &writer_class, writer_name.put(), &usage, &source);
-                UINT include = 0, exclude = 0, components = 0;
-                metadata->GetFileCounts(&include, &exclude, &components);
-                for (UINT c = 0; c < components; ++c) {
-                    Ref<IVssWMComponent> component;
-                    PVSSCOMPONENTINFO info = nullptr;
-                    if (FAILED(metadata->GetComponent(c, component.out())) ||
-                        FAILED(component->GetComponentInfo(&info))) {
-                        continue;
-                    }
-                    if (info->bSelectable) {
-                        SelectedComponent chosen;
-                        chosen.instance_id = instance;
-                        chosen.class_id = writer_class;
-                        chosen.type = info->type;
-                        chosen.logical_path = Bstr(vssapi::com::bstr_view(info->bstrLogicalPath));
-                        chosen.name = Bstr(vssapi::com::bstr_view(info->bstrComponentName));
-                        selected.push_back(std::move(chosen));
-                    }
-                    component->FreeComponentInfo(info);
+                if (SUCCEEDED(backup->GetWriterMetadata(w, &instance, metadata.out()))) {
+                    vssapi::requester::components_to_add(*metadata.p, instance, selected); // a writer that fails is skipped
                 }
             }
             backup->FreeWriterMetadata();
-            for (const SelectedComponent &chosen : selected) {
+            for (const vssapi::requester::ComponentToAdd &chosen : selected) {
                 const HRESULT added = backup->AddComponent(chosen.instance_id, chosen.class_id, chosen.type,
                                                            chosen.logical_path.get(), chosen.name.get());
                 if (FAILED(added)) {
@@ -339,7 +307,7 @@ AttemptReport BackupRun::attempt(unsigned number, IVssBackupComponents &fresh)
         if (SUCCEEDED(hr)) {
             // A component succeeded unless its writer or itself failed.
             const StepReport &last = report.steps.back();
-            for (const SelectedComponent &chosen : selected) {
+            for (const vssapi::requester::ComponentToAdd &chosen : selected) {
                 bool succeeded = true;
                 for (const WriterRow &row : last.writers) {
                     if (!IsEqualGUID(row.instance_id, chosen.instance_id)) {
