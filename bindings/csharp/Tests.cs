@@ -444,7 +444,7 @@ static class Tests
 
                 // DoSnapshotSet right after create.
                 e = ThrowsVss(HResults.VSS_E_BAD_STATE, () => requester.DoSnapshotSet(), "DoSnapshotSet first");
-                Equal("vss_requester_run: VSS_E_BAD_STATE (" + Vss.HResultMeaning(HResults.VSS_E_BAD_STATE) + ")",
+                Equal("vss_requester_run: VSS_E_BAD_STATE (DoSnapshotSet before PrepareForBackup completed (admitted only after PrepareForBackup))", // C-3.8: the reason in words
                       e.NativeMessage, "the library's message");
                 Equal(e.NativeMessage, e.Message, "Message is the library's message");
 

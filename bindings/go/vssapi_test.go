@@ -278,7 +278,7 @@ func TestBadArgumentsAreErrors(t *testing.T) {
 	// DoSnapshotSet right after create: the wrong order.
 	err = r.DoSnapshotSet()
 	e = asError(t, err, vssapi.VSS_E_BAD_STATE)
-	want := "vss_requester_run: VSS_E_BAD_STATE (" + vssapi.VSS_E_BAD_STATE.Meaning() + ")"
+	want := "vss_requester_run: VSS_E_BAD_STATE (DoSnapshotSet before PrepareForBackup completed (admitted only after PrepareForBackup))" // C-3.8: the reason in words
 	if e.Message != want || err.Error() != "vssapi: "+want || !errors.Is(err, vssapi.ErrBadState) {
 		t.Errorf("got %q, want %q", e.Message, want)
 	}

@@ -185,15 +185,16 @@ TEST_CASE("flat API: bad arguments give a clean HRESULT and a message, never a c
     CHECK(std::string(vss_last_error_message()).find("requester is NULL") != std::string::npos);
     CHECK(vss_writer_set_failure_ex(nullptr, VSS_E_WRITERERROR_RETRYABLE, 0, "x") == E_INVALIDARG);
     vss_writer_status status{};
-    status.size = 4; // an older, smaller struct is refused
+    status.size = 4; // smaller than the first published layout: refused
     Coordinator coordinator;
     vss_requester *requester = nullptr;
     REQUIRE(vss_requester_create(coordinator.handle, &requester) == S_OK);
     CHECK(vss_requester_status(requester, 0, &status) == E_INVALIDARG);
     CHECK(vss_requester_run(requester, static_cast<vss_step>(99)) == E_INVALIDARG);
     CHECK(vss_requester_run(requester, VSS_STEP_DO_SNAPSHOT_SET) == VSS_E_BAD_STATE);
-    CHECK(std::string(vss_last_error_message()) == std::string("vss_requester_run: VSS_E_BAD_STATE (") +
-                                                       vss_hresult_meaning(VSS_E_BAD_STATE) + ")");
+    // C-3.8: the state machine's reason, not the code's generic meaning.
+    CHECK(std::string(vss_last_error_message()) ==
+          "vss_requester_run: VSS_E_BAD_STATE (DoSnapshotSet before PrepareForBackup completed (admitted only after PrepareForBackup))");
     vss_writer_info info{};
     info.size = sizeof info; // no class id, no name
     vss_writer *writer = nullptr;

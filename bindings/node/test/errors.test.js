@@ -52,7 +52,8 @@ test('DoSnapshotSet right after create: VSS_E_BAD_STATE, blocking and async', as
   const coordinator = new vss.Coordinator();
   const requester = new vss.Requester(coordinator);
   try {
-    const expected = `vss_requester_start: VSS_E_BAD_STATE (${vss.hresultMeaning(HRESULT.VSS_E_BAD_STATE)})`;
+    // C-3.8: the library says why, in words.
+    const expected = 'vss_requester_start: VSS_E_BAD_STATE (DoSnapshotSet before PrepareForBackup completed (admitted only after PrepareForBackup))';
     assert.throws(() => requester.runSync(Step.DO_SNAPSHOT_SET), isVssError(HRESULT.VSS_E_BAD_STATE));
     try {
       requester.runSync(Step.DO_SNAPSHOT_SET);
