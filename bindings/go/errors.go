@@ -8,7 +8,6 @@ import "C"
 import (
 	"errors"
 	"fmt"
-	"runtime"
 )
 
 // HResult is a Windows HRESULT (vss_hresult). It is unsigned so that codes
@@ -18,10 +17,8 @@ type HResult uint32
 // Name is the symbolic name ("VSS_E_WRITERERROR_RETRYABLE"), or "0x80001234"
 // for a code the library does not know.
 func (h HResult) Name() string {
-	// An unknown code's name is in a thread-local buffer of the library: copy
-	// it before another goroutine can call vss_hresult_name on this thread.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
+	// The library's names stay valid for the process (unknown codes are
+	// interned), so no thread needs pinning here.
 	return C.GoString(C.vss_hresult_name(C.vss_hresult(h)))
 }
 
