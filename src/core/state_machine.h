@@ -10,6 +10,7 @@
 #include <vss.h>
 #include <vswriter.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -156,6 +157,10 @@ VSS_WRITER_STATE state_after_success(Event event, VSS_WRITER_STATE current) noex
 
 // FAILED_AT_<event>.
 VSS_WRITER_STATE failed_state(Event event) noexcept;
+
+// C-2.2: the longest message SetWriterFailureEx, IVssComponentEx2::SetFailure
+// and a scenario file's message take, in UTF-16 code units.
+inline constexpr std::size_t kMaxFailureMessage = 32767;
 
 // C-2.1: the codes SetWriterFailureEx (ex) or SetWriterFailure (!ex) accept.
 bool is_accepted_writer_failure(HRESULT hr, bool ex) noexcept;

@@ -161,9 +161,6 @@ private:
     std::shared_ptr<const WriterMetadata> last_metadata_;
 };
 
-// The longest message SetWriterFailureEx and SetFailure take (C-2.2).
-inline constexpr std::size_t kMaxFailureMessage = 32767;
-
 // Length of a NUL-terminated UTF-16 string, or npos beyond `limit`.
 std::size_t bounded_length(const char16_t *text, std::size_t limit) noexcept;
 

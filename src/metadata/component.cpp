@@ -787,7 +787,7 @@ try {
         return E_INVALIDARG;
     }
     std::u16string_view message = com::wide_view(wszApplicationMessage);
-    if (message.size() > kMaxFailureMessage) {
+    if (message.size() > core::kMaxFailureMessage) {
         return E_INVALIDARG;
     }
     core::ComponentFailure failure{true, hr, hrApplication, std::u16string(message)};

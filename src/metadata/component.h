@@ -11,6 +11,7 @@
 
 #include "com/object.h"
 #include "core/metadata.h"
+#include "core/state_machine.h"
 
 #include <vswriter.h>
 
@@ -91,9 +92,6 @@ private:
     std::size_t index_;
     core::ComponentAccess access_;
 };
-
-// Longest SetFailure message, in UTF-16 units (C-2.2 applied to C-2.7).
-inline constexpr std::size_t kMaxFailureMessage = 32767;
 
 // Which setter group a call belongs to; the rules of vss-facts 5.2.
 enum class WriteKind {

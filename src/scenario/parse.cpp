@@ -33,7 +33,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::size_t kMaxMessage = 32767; // UTF-16 code units (C-2.2)
 
 // ---------------------------------------------------------------------------
 // The raw text: positions, and values the way the file writes them.
@@ -799,8 +798,8 @@ std::u16string read_name(const Node &node)
 std::u16string read_message(const Node &node)
 {
     std::u16string text = read_text(node);
-    if (text.size() > kMaxMessage) {
-        fail(node, "expected at most " + std::to_string(kMaxMessage) + " UTF-16 code units, found " +
+    if (text.size() > core::kMaxFailureMessage) {
+        fail(node, "expected at most " + std::to_string(core::kMaxFailureMessage) + " UTF-16 code units, found " +
                        std::to_string(text.size()));
     }
     return text;

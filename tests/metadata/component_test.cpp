@@ -601,7 +601,7 @@ TEST_CASE("C-2.7 SetFailure accepts S_OK and the five writer codes; hrApplicatio
 
 TEST_CASE("C-2.7 SetFailure rejects other codes, a reserved value and an overlong message with E_INVALIDARG, recording nothing")
 {
-    const std::u16string overlong(vssapi::metadata::kMaxFailureMessage + 1, u'x');
+    const std::u16string overlong(vssapi::core::kMaxFailureMessage + 1, u'x');
     struct Case {
         const char *name;
         HRESULT hr;
@@ -633,7 +633,7 @@ TEST_CASE("C-2.7 SetFailure rejects other codes, a reserved value and an overlon
 
 TEST_CASE("C-2.7 with C-2.2: a SetFailure message of exactly 32,767 units is kept whole")
 {
-    const std::u16string longest(vssapi::metadata::kMaxFailureMessage, u'\u00e9');
+    const std::u16string longest(vssapi::core::kMaxFailureMessage, u'\u00e9');
     auto store = make_store();
     Ref<IVssComponentEx2> writer(open_component(store, writer_in(Event::PrepareBackup)));
     CHECK(writer->SetFailure(VSS_E_WRITERERROR_OUTOFRESOURCES, S_OK, W(longest.c_str()), 0) == S_OK);
