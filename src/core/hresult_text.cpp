@@ -3,6 +3,8 @@
 #include <vss.h>
 #include <vsserror.h>
 
+#include <charconv>
+#include <cstdint>
 #include <initializer_list>
 
 namespace vssapi::core {
@@ -15,6 +17,34 @@ const HresultText *find_hresult(HRESULT hr) noexcept
         }
     }
     return nullptr;
+}
+
+std::optional<HRESULT> parse_hresult(std::string_view text) noexcept
+{
+    for (const HresultText &row : hresult_table()) {
+        if (text == row.name) {
+            return row.value;
+        }
+    }
+    const char *last = text.data() + text.size();
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        std::uint32_t value = 0;
+        const char *first = text.data() + 2;
+        const auto [end, error] = std::from_chars(first, last, value, 16);
+        if (text.size() > 10 || error != std::errc() || end != last) {
+            return std::nullopt;
+        }
+        return static_cast<HRESULT>(value);
+    }
+    if (text.empty() || text.size() > 11) { // "-2147483648" is the longest
+        return std::nullopt;
+    }
+    long long value = 0;
+    const auto [end, error] = std::from_chars(text.data(), last, value, 10);
+    if (error != std::errc() || end != last || value < -2147483648LL || value > 4294967295LL) {
+        return std::nullopt;
+    }
+    return static_cast<HRESULT>(static_cast<std::uint32_t>(value)); // the 32-bit pattern
 }
 
 RetryClass retry_class(HRESULT hr) noexcept

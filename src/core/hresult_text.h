@@ -4,7 +4,9 @@
 
 #include <vssapi/platform.h>
 
+#include <optional>
 #include <span>
+#include <string_view>
 
 namespace vssapi::core {
 
@@ -19,6 +21,12 @@ std::span<const HresultText> hresult_table() noexcept;
 
 // The row of `hr`, or null when it is not a known code.
 const HresultText *find_hresult(HRESULT hr) noexcept;
+
+// The one syntax for an HRESULT written as text, in scenario files and on
+// vssctl's command line: a name of hresult_table() (exact case), "0x" or "0X"
+// and 1 to 8 hex digits, or a decimal integer from -2147483648 to 4294967295
+// (its 32-bit pattern). Nothing else: no '+', no spaces, no bare hex.
+std::optional<HRESULT> parse_hresult(std::string_view text) noexcept;
 
 enum class RetryClass {
     No,         // do not retry

@@ -868,21 +868,6 @@ T read_choice(const Node &node, const Choice<T> (&choices)[N])
              node.value.is_string() ? did_you_mean(node.value.get_ref<const std::string &>(), names) : std::string());
 }
 
-std::optional<HRESULT> hresult_from_hex(std::string_view text)
-{
-    if (!text.starts_with("0x") || text.size() < 3 || text.size() > 10) {
-        return std::nullopt;
-    }
-    std::uint32_t value = 0;
-    const char *first = text.data() + 2;
-    const char *last = text.data() + text.size();
-    const auto [end, error] = std::from_chars(first, last, value, 16);
-    if (error != std::errc() || end != last) {
-        return std::nullopt;
-    }
-    return static_cast<HRESULT>(value);
-}
-
 // Names of the HRESULT table, and the generic COM codes in case it lacks one.
 const std::vector<std::pair<std::string_view, HRESULT>> &hresult_names()
 {
@@ -918,15 +903,12 @@ HRESULT read_hresult(const Node &node)
 {
     if (node.value.is_string()) {
         const std::string &text = node.value.get_ref<const std::string &>();
-        if (const auto hr = hresult_from_hex(text)) {
+        if (const auto hr = core::parse_hresult(text)) {
             return *hr;
         }
         std::vector<std::string_view> names;
-        for (const auto &[name, value] : hresult_names()) {
-            if (name == text) {
-                return value;
-            }
-            names.push_back(name);
+        for (const auto &row : hresult_names()) {
+            names.push_back(row.first);
         }
         expected(node, kHresultExpected, did_you_mean(text, names));
     }

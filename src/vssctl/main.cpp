@@ -13,7 +13,6 @@
 #include <vssapi/retry.h>
 #include <vssapi/vssapi.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -201,31 +200,11 @@ int writers_command(const Options &options)
 
 bool parse_hresult(const std::string &text, HRESULT &out)
 {
-    for (const core::HresultText &row : core::hresult_table()) {
-        if (text == row.name) {
-            out = row.value;
-            return true;
-        }
+    const std::optional<HRESULT> parsed = core::parse_hresult(text); // the scenario files' syntax too
+    if (parsed) {
+        out = *parsed;
     }
-    const bool hex_prefix = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
-    const bool bare_hex = text.size() == 8 && text.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos &&
-                          text.find_first_of("abcdefABCDEF89") == 0;
-    errno = 0;
-    char *end = nullptr;
-    if (hex_prefix || bare_hex) {
-        const std::string digits = hex_prefix ? text.substr(2) : text;
-        if (digits.empty() || digits.size() > 8 || digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-            return false;
-        }
-        out = static_cast<HRESULT>(std::strtoul(digits.c_str(), &end, 16));
-        return true;
-    }
-    const long long value = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || *end != 0 || errno == ERANGE || value < -2147483648LL || value > 4294967295LL) {
-        return false;
-    }
-    out = static_cast<HRESULT>(static_cast<std::uint32_t>(value));
-    return true;
+    return parsed.has_value();
 }
 
 nlohmann::ordered_json explain_json(HRESULT hr)

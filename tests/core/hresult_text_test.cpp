@@ -133,3 +133,34 @@ TEST_CASE("C-7.1 retryable writer and commit codes, the short back-off, and the 
         CHECK(retry_class(hr) == RetryClass::No);
     }
 }
+
+TEST_CASE("parse_hresult: the one text syntax of scenario files and vssctl explain")
+{
+    using vssapi::core::parse_hresult;
+    CHECK(parse_hresult("VSS_E_WRITERERROR_RETRYABLE") == HRESULT(0x800423F3u));
+    CHECK(parse_hresult("E_INVALIDARG") == HRESULT(0x80070057u));
+    CHECK(parse_hresult("S_OK") == HRESULT(0));
+    CHECK(parse_hresult("0x800423F3") == HRESULT(0x800423F3u));
+    CHECK(parse_hresult("0X800423f3") == HRESULT(0x800423F3u));
+    CHECK(parse_hresult("0x1") == HRESULT(1));
+    CHECK(parse_hresult("0xFFFFFFFF") == HRESULT(0xFFFFFFFFu));
+    CHECK(parse_hresult("-2147483648") == HRESULT(0x80000000u));
+    CHECK(parse_hresult("4294967295") == HRESULT(0xFFFFFFFFu));
+    CHECK(parse_hresult("-2147212301") == HRESULT(0x800423F3u));
+    CHECK(parse_hresult("0") == HRESULT(0));
+    // Refused.
+    CHECK_FALSE(parse_hresult(""));
+    CHECK_FALSE(parse_hresult("0x"));
+    CHECK_FALSE(parse_hresult("0x123456789"));
+    CHECK_FALSE(parse_hresult("0x-1"));
+    CHECK_FALSE(parse_hresult("0xZZ"));
+    CHECK_FALSE(parse_hresult("-2147483649"));
+    CHECK_FALSE(parse_hresult("4294967296"));
+    CHECK_FALSE(parse_hresult("99999999999"));
+    CHECK_FALSE(parse_hresult("+1"));
+    CHECK_FALSE(parse_hresult(" 1"));
+    CHECK_FALSE(parse_hresult("1 "));
+    CHECK_FALSE(parse_hresult("800423F3")); // no bare hex: "80042301" would also be a decimal
+    CHECK_FALSE(parse_hresult("vss_e_writererror_retryable")); // names in exact case
+    CHECK_FALSE(parse_hresult("VSS_E_NO_SUCH_CODE"));
+}
