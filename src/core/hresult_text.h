@@ -1,5 +1,6 @@
 // What an HRESULT means to a person, and whether it is worth retrying
-// (contract C-7.1). Used by the flat C API and, later, vssctl and the retry helper.
+// (contract C-7.1), and the one text syntax for it. Used by the flat C API,
+// vssctl, scenario files and the retry helper.
 #pragma once
 
 #include <vssapi/platform.h>

@@ -12,8 +12,8 @@
 namespace vssapi::metadata {
 namespace {
 
-// The XML Writer Metadata Document comes with the restore/XML issue
-// (InitializeForRestore, SaveAsXML, CreateVssExamineWriterMetadata).
+// The XML Writer Metadata Document comes with issue 10 (restore and the XML documents:
+// InitializeForRestore, SaveAsXML, CreateVssExamineWriterMetadata).
 constexpr HRESULT kNeedsXmlDocument = E_NOTIMPL;
 
 template <class T>

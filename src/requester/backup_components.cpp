@@ -14,8 +14,8 @@ namespace {
 
 // Restore (InitializeForRestore ... PostRestore), the XML documents
 // (SaveAsXML) and snapshot management and recovery (Expose, Revert, Break,
-// Import, FastRecovery, RecoverSet) belong to the restore/XML issue, which is
-// not filed yet; until then they say so with E_NOTIMPL.
+// Import, FastRecovery, RecoverSet) are issue 10 (restore and the XML
+// documents); until it lands they say so with E_NOTIMPL.
 constexpr HRESULT kNeedsRestoreIssue = E_NOTIMPL;
 
 } // namespace
@@ -277,7 +277,7 @@ HRESULT STDMETHODCALLTYPE BackupComponents::InitializeForBackup(BSTR bstrXML) no
 try {
     VSSAPI_CHECK_ALIVE();
     if (bstrXML != nullptr) {
-        return kNeedsRestoreIssue; // resuming from a saved Backup Components Document needs the XML issue
+        return kNeedsRestoreIssue; // resuming from a saved Backup Components Document needs issue 10
     }
     return session_->initialize_for_backup();
 }

@@ -4,7 +4,7 @@
 //
 // It translates between the SDK's types (BSTR, LPCWSTR, IVssAsync) and one
 // core::Session, which holds the sequence and its rules. Restore, XML and
-// recovery slots answer E_NOTIMPL until their issue.
+// recovery slots answer E_NOTIMPL until issue 10 (restore and the XML documents).
 #pragma once
 
 #include "com/object.h"
