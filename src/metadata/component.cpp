@@ -122,6 +122,21 @@ HRESULT Component::read_string(std::u16string SelectedComponent::*field, BSTR *o
     return with_component([&](SelectedComponent &c) { return optional_string(c.*field, out); });
 }
 
+HRESULT Component::write_string(WriteKind kind, std::u16string SelectedComponent::*field, LPCWSTR text)
+{
+    if (!may_write(access_, kind)) {
+        return VSS_E_BAD_STATE;
+    }
+    if (text == nullptr) {
+        return E_INVALIDARG;
+    }
+    std::u16string value(com::wide_view(text)); // copied before the lock
+    return with_component([&](SelectedComponent &c) {
+        c.*field = std::move(value);
+        return S_OK;
+    });
+}
+
 // ---------------------------------------------------------------------------
 // Identity and backup state
 
@@ -234,17 +249,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::SetBackupStamp(LPCWSTR wszBackupStamp) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::BackupData)) {
-        return VSS_E_BAD_STATE;
-    }
-    if (wszBackupStamp == nullptr) {
-        return E_INVALIDARG;
-    }
-    std::u16string stamp(com::wide_view(wszBackupStamp));
-    return with_component([&](SelectedComponent &c) {
-        c.backup_stamp = std::move(stamp);
-        return S_OK;
-    });
+    return write_string(WriteKind::BackupData, &SelectedComponent::backup_stamp, wszBackupStamp);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -596,17 +601,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::SetPreRestoreFailureMsg(LPCWSTR wszPreRestoreFailureMsg) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::RestoreMsg)) {
-        return VSS_E_BAD_STATE;
-    }
-    if (wszPreRestoreFailureMsg == nullptr) {
-        return E_INVALIDARG;
-    }
-    std::u16string message(com::wide_view(wszPreRestoreFailureMsg));
-    return with_component([&](SelectedComponent &c) {
-        c.pre_restore_failure_msg = std::move(message);
-        return S_OK;
-    });
+    return write_string(WriteKind::RestoreMsg, &SelectedComponent::pre_restore_failure_msg, wszPreRestoreFailureMsg);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -620,17 +615,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::SetPostRestoreFailureMsg(LPCWSTR wszPostRestoreFailureMsg) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::RestoreMsg)) {
-        return VSS_E_BAD_STATE;
-    }
-    if (wszPostRestoreFailureMsg == nullptr) {
-        return E_INVALIDARG;
-    }
-    std::u16string message(com::wide_view(wszPostRestoreFailureMsg));
-    return with_component([&](SelectedComponent &c) {
-        c.post_restore_failure_msg = std::move(message);
-        return S_OK;
-    });
+    return write_string(WriteKind::RestoreMsg, &SelectedComponent::post_restore_failure_msg, wszPostRestoreFailureMsg);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -694,34 +679,14 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::SetPrepareForBackupFailureMsg(LPCWSTR wszFailureMsg) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::PrepareForBackupMsg)) {
-        return VSS_E_BAD_STATE;
-    }
-    if (wszFailureMsg == nullptr) {
-        return E_INVALIDARG;
-    }
-    std::u16string message(com::wide_view(wszFailureMsg));
-    return with_component([&](SelectedComponent &c) {
-        c.prepare_for_backup_failure_msg = std::move(message);
-        return S_OK;
-    });
+    return write_string(WriteKind::PrepareForBackupMsg, &SelectedComponent::prepare_for_backup_failure_msg, wszFailureMsg);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::SetPostSnapshotFailureMsg(LPCWSTR wszFailureMsg) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::PostSnapshotMsg)) {
-        return VSS_E_BAD_STATE;
-    }
-    if (wszFailureMsg == nullptr) {
-        return E_INVALIDARG;
-    }
-    std::u16string message(com::wide_view(wszFailureMsg));
-    return with_component([&](SelectedComponent &c) {
-        c.post_snapshot_failure_msg = std::move(message);
-        return S_OK;
-    });
+    return write_string(WriteKind::PostSnapshotMsg, &SelectedComponent::post_snapshot_failure_msg, wszFailureMsg);
 }
 VSSAPI_CATCH_RETURN()
 

@@ -20,6 +20,8 @@
 
 namespace vssapi::metadata {
 
+enum class WriteKind; // below: which setter group a call belongs to
+
 class Component final : public com::ComObject<Component, IVssComponentEx2> {
 public:
     Component(std::shared_ptr<core::ComponentStore> store, std::size_t index,
@@ -87,6 +89,8 @@ private:
     HRESULT with_component(Fn &&fn);
     // A string getter: NULL out -> E_INVALIDARG; unset -> S_FALSE and a NULL BSTR.
     HRESULT read_string(std::u16string core::SelectedComponent::*field, BSTR *out);
+    // The setter of one string field: may this caller write `kind`, is the text given, then store it.
+    HRESULT write_string(WriteKind kind, std::u16string core::SelectedComponent::*field, LPCWSTR text);
 
     std::shared_ptr<core::ComponentStore> store_;
     std::size_t index_;
