@@ -1,24 +1,14 @@
 // A requester written against the SDK's vsbackup.h only, linked against the
 // shared library, that calls out of order as a buggy backup tool would:
-// DoSnapshotSet before PrepareForBackup, GetWriterStatusEx before
+// DoSnapshotSet before PrepareForBackup, GetWriterStatus before
 // GatherWriterStatus. check_log.py runs it with VSSAPI_LOG set and unset.
 #include <vsbackup.h>
+
+#include "support/async_result.h"
 
 #include <cstdio>
 
 namespace {
-
-HRESULT finish(HRESULT started, IVssAsync *&async) // by reference: read after the call filled it
-{
-    if (FAILED(started)) {
-        return started;
-    }
-    async->Wait(INFINITE);
-    HRESULT status = E_FAIL;
-    async->QueryStatus(&status, nullptr);
-    async->Release();
-    return status;
-}
 
 void print(const char *call, HRESULT hr)
 {

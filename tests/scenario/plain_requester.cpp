@@ -3,6 +3,8 @@
 // file's mock writers (tests/scenario/check_environment.py).
 #include <vsbackup.h>
 
+#include "support/async_result.h"
+
 #include <cstdio>
 #include <string>
 
@@ -18,17 +20,6 @@ std::string utf8(BSTR text)
     return out;
 }
 
-HRESULT finish(HRESULT started, IVssAsync *&async) // by reference: read after the call filled it
-{
-    if (FAILED(started)) {
-        return started;
-    }
-    async->Wait(INFINITE);
-    HRESULT status = E_FAIL;
-    async->QueryStatus(&status, nullptr);
-    async->Release();
-    return status;
-}
 
 } // namespace
 
