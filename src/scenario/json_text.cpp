@@ -208,193 +208,6 @@ Pointer member_of(Pointer pointer, std::string_view key)
 }
 
 // ---------------------------------------------------------------------------
-// Broken JSON, in plain words.
-
-// nlohmann's "[json.exception.parse_error.101] parse error at line 1, column
-// 4: syntax error while parsing value - unexpected ']'; expected '[', '{', or
-// a literal" says: expected a value, found ']'.
-struct JsonError {
-    std::string_view context;  // "value", "object key", "array", ...
-    std::string_view found;    // the token nlohmann did not expect, or
-    std::string_view lexer;    // what its lexer could not read
-    std::string_view expected; // the token it wanted, or empty
-};
-
-std::string_view after(std::string_view text, std::string_view marker)
-{
-    const std::size_t at = text.find(marker);
-    return at == std::string_view::npos ? text : text.substr(at + marker.size());
-}
-
-JsonError split_json_error(std::string_view what)
-{
-    if (what.starts_with("[json.exception.")) {
-        what = after(what, "] ");
-    }
-    if (what.starts_with("parse error")) {
-        what = after(what, ": ");
-    }
-    JsonError error;
-    constexpr std::string_view kSyntax = "syntax error while parsing ";
-    if (!what.starts_with(kSyntax)) {
-        error.lexer = what;
-        return error;
-    }
-    what.remove_prefix(kSyntax.size());
-    error.context = what.substr(0, what.find(" - "));
-    what = after(what, " - ");
-    for (std::string_view token : {"end of input", "string literal", "':'", "']'", "'}'", "'[', '{', or a literal"}) {
-        const std::string suffix = "; expected " + std::string(token);
-        if (what.ends_with(suffix)) {
-            error.expected = token;
-            what.remove_suffix(suffix.size());
-            break;
-        }
-    }
-    constexpr std::string_view kUnexpected = "unexpected ";
-    if (what.starts_with(kUnexpected)) {
-        error.found = what.substr(kUnexpected.size());
-    } else {
-        error.lexer = what.substr(0, what.find("; last read: '"));
-    }
-    return error;
-}
-
-std::string expected_words(const JsonError &error)
-{
-    if (error.expected == "end of input") {
-        return "the end of the file";
-    }
-    if (error.expected == "string literal") {
-        return "a field name in double quotes";
-    }
-    if (error.expected == "':'") {
-        return "':' after the field name";
-    }
-    if (error.expected == "']'") {
-        return "',' or ']'";
-    }
-    if (error.expected == "'}'") {
-        return "',' or '}'";
-    }
-    return "a value";
-}
-
-std::string found_words(std::string_view token)
-{
-    if (token == "end of input") {
-        return "the end of the file";
-    }
-    if (token == "string literal") {
-        return "a string";
-    }
-    if (token == "number literal") {
-        return "a number";
-    }
-    for (std::string_view literal : {"true", "false", "null"}) {
-        if (token == std::string(literal) + " literal") {
-            return std::string(literal);
-        }
-    }
-    return std::string(token);
-}
-
-// Where the token nlohmann did not expect starts; it has just read it, up to
-// `end`.
-std::size_t unexpected_token_start(std::string_view text, std::string_view token, std::size_t end)
-{
-    end = std::min(end, text.size());
-    if (token == "end of input" || end == 0) {
-        return text.size();
-    }
-    std::size_t start = end - 1;
-    if (token == "string literal") {
-        // Back to the opening quote: the first '"' not escaped by a backslash.
-        while (start > 0) {
-            --start;
-            std::size_t backslashes = 0;
-            while (start >= backslashes + 1 && text[start - backslashes - 1] == '\\') {
-                ++backslashes;
-            }
-            if (text[start] == '"' && backslashes % 2 == 0) {
-                break;
-            }
-        }
-    } else if (token.ends_with(" literal")) { // numbers, true, false, null
-        while (start > 0 && !ends_token(text[start - 1])) {
-            --start;
-        }
-    }
-    return start;
-}
-
-
-// `position` is nlohmann's count of bytes read; `token_start` where the
-// token being read began, if the byte after a number was a delimiter.
-Located describe_json_error(std::string_view text, const json::exception &ex, std::size_t position,
-                            std::size_t token_start)
-{
-    const std::size_t last_read = std::min(position == 0 ? 0 : position - 1, text.size());
-    token_start = std::min(token_start, last_read); // "[1x]": the x was read with the 1
-    std::size_t word_end = token_start; // the word nlohmann could not read
-    while (word_end < text.size() && word_end - token_start < 40 && !ends_token(text[word_end])) {
-        ++word_end;
-    }
-    const std::string word = printable(text.substr(token_start, word_end - token_start));
-
-    if (ex.id == 406) { // a number past the range of a double
-        return {token_start, "invalid JSON: number too large: " + word};
-    }
-    const JsonError error = split_json_error(ex.what());
-    if (!error.found.empty()) {
-        const std::size_t start = unexpected_token_start(text, error.found, position);
-        const std::string_view number = text.substr(start, text.find_first_not_of("-0123456789", start) - start);
-        if (error.found == "number literal" && (number.starts_with("0") || number.starts_with("-0")) &&
-            number.size() > (number[0] == '-' ? 2u : 1u)) { // nlohmann reads 01 as 0, then 1
-            return {start, "invalid JSON: a number has no leading zeros, found " + std::string(number)};
-        }
-        std::string message = "invalid JSON: expected " + expected_words(error) + ", found " + found_words(error.found);
-        std::size_t before = start;
-        while (before > 0 && is_space(text[before - 1])) {
-            --before;
-        }
-        if ((error.found == "']'" || error.found == "'}'") && before > 0 && text[before - 1] == ',') {
-            message += " (JSON allows no comma after the last item)";
-        }
-        return {start, message};
-    }
-    const std::string_view lexer = error.lexer;
-    if (lexer == "invalid literal") {
-        return {token_start,
-                "invalid JSON: expected " + expected_words(error) + ", found " + (word.empty() ? "nothing" : word)};
-    }
-    if (lexer == "invalid string: missing closing quote") {
-        return {token_start, "invalid JSON: this string has no closing quote"};
-    }
-    if (lexer == "invalid string: ill-formed UTF-8 byte") {
-        // At the start of the sequence that is not UTF-8, not at the byte
-        // where nlohmann noticed.
-        std::size_t bad = token_start;
-        for (std::size_t length = 1; bad < last_read && (length = utf8_sequence(text, bad)) != 0;) {
-            bad += length;
-        }
-        return {bad, "invalid JSON: a string holds bytes that are not UTF-8 (a scenario file is UTF-8)"};
-    }
-    if (lexer.starts_with("invalid string: control character U+000A")) {
-        return {last_read, "invalid JSON: a line break inside a string (write it \\n; or is a closing quote missing?)"};
-    }
-    constexpr std::string_view kString = "invalid string: ";
-    if (lexer.starts_with(kString)) {
-        return {last_read, "invalid JSON: in a string, " + std::string(lexer.substr(kString.size()))};
-    }
-    constexpr std::string_view kNumber = "invalid number; ";
-    if (lexer.starts_with(kNumber)) {
-        return {last_read, "invalid JSON: in a number, " + std::string(lexer.substr(kNumber.size()))};
-    }
-    return {last_read, "invalid JSON: " + std::string(lexer)};
-}
-
-// ---------------------------------------------------------------------------
 // The SAX pass.
 
 // A byte iterator that tells how far nlohmann's lexer has read. At each SAX
@@ -436,7 +249,10 @@ private:
 // keys), or, given a target, finds where that value or key starts.
 class Scanner {
 public:
-    Scanner(std::string_view text, std::size_t max_nesting) : text_(text), max_nesting_(max_nesting) {}
+    Scanner(std::string_view text, std::size_t max_nesting, std::string_view noun)
+        : text_(text), noun_(noun), max_nesting_(max_nesting)
+    {
+    }
     Scanner(std::string_view text, const Pointer &target, Anchor anchor)
         : text_(text), target_(&target), anchor_(anchor)
     {
@@ -480,10 +296,12 @@ public:
         return true;
     }
 
-    bool parse_error(std::size_t position, const std::string &, const json::exception &ex)
+    bool parse_error(std::size_t position, const std::string &, const json::exception &)
     {
-        // The token nlohmann was reading began after the last one it reported.
-        error = describe_json_error(text_, ex, position, next_token(text_, token_end_));
+        // The parser says where it stopped; our own reading of the grammar
+        // says why, in words that do not hang on the library's messages.
+        error = syntax_error(text_, noun_).value_or(
+            Located{std::min(position == 0 ? 0 : position - 1, text_.size()), "invalid JSON"});
         return false;
     }
 
@@ -542,7 +360,8 @@ private:
             return false;
         }
         if (frames_.size() == max_nesting_) {
-            return fail(start, "too deeply nested: a scenario nests at most " + std::to_string(max_nesting_) +
+            return fail(start, "too deeply nested: a " + std::string(noun_) + " nests at most " +
+                                   std::to_string(max_nesting_) +
                                    " arrays and objects");
         }
         frames_.push_back(Frame{array, 0, {}, {}});
@@ -563,6 +382,7 @@ private:
     }
 
     std::string_view text_;
+    std::string_view noun_;
     const Pointer *target_ = nullptr;
     Anchor anchor_ = Anchor::Value;
     std::size_t max_nesting_ = SIZE_MAX; // arrays and objects inside each other
@@ -578,9 +398,9 @@ std::size_t locate(std::string_view text, const Pointer &pointer, Anchor anchor)
     return scanner.found.value_or(0);
 }
 
-std::optional<Located> check(std::string_view text, std::size_t max_nesting)
+std::optional<Located> check(std::string_view text, std::size_t max_nesting, std::string_view noun)
 {
-    Scanner scanner(text, max_nesting);
+    Scanner scanner(text, max_nesting, noun);
     scanner.run();
     return scanner.error;
 }

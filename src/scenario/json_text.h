@@ -3,7 +3,8 @@
 // as writers[1].on.OnFreeze, broken JSON described in plain words, and a SAX
 // pass (nlohmann's lexer) that checks syntax, depth and duplicate keys or
 // finds where a pointer's value starts. Knows nothing of scenarios; the
-// scenario reader (parse.cpp) is built on it.
+// scenario reader (parse.cpp) is built on it. No message depends on the text
+// of the library's exceptions: json_syntax.cpp says why a document is broken.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,11 @@ enum class Anchor {
 };
 
 bool is_space(char c);
+bool ends_token(char c); // white space or JSON punctuation
+// The length of the well-formed UTF-8 sequence at `at`, or 0.
+std::size_t utf8_sequence(std::string_view text, std::size_t at);
+// Bytes fit for a message: valid UTF-8 stays, control bytes become \xNN.
+std::string printable(std::string_view bytes);
 std::size_t after_bom(std::string_view text);
 LineColumn line_column(std::string_view text, std::size_t offset);
 // The value at `offset` as the file writes it, shortened: "maybe", 12, an object.
@@ -53,7 +59,10 @@ Pointer member_of(Pointer pointer, std::string_view key);
 // Where the value (or key) at `pointer` starts in `text`; 0 if it is not there.
 std::size_t locate(std::string_view text, const Pointer &pointer, Anchor anchor);
 // The first problem of the JSON itself (syntax, depth, duplicate keys), or none.
-// `max_nesting` arrays and objects may nest (the message calls the document a scenario).
-std::optional<Located> check(std::string_view text, std::size_t max_nesting);
+// `max_nesting` arrays and objects may nest; messages call the document a `noun`.
+std::optional<Located> check(std::string_view text, std::size_t max_nesting, std::string_view noun);
+// The first syntax error by our own reading of RFC 8259 (json_syntax.cpp), in
+// words, or none: what check() says when the parser stops.
+std::optional<Located> syntax_error(std::string_view text, std::string_view noun);
 
 } // namespace vssapi::scenario::json_text

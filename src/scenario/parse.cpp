@@ -828,14 +828,14 @@ ParseResult parse_scenario_text(std::string_view text, std::string source)
                                                      : "expected a JSON object, found only white space");
     }
 
-    if (std::optional<json_text::Located> broken = json_text::check(text, kMaxNesting)) {
+    if (std::optional<json_text::Located> broken = json_text::check(text, kMaxNesting, "scenario")) {
         return error_at(broken->offset, std::move(broken->message));
     }
     json root;
     try {
         root = json::parse(text.data(), text.data() + text.size());
-    } catch (const json::exception &ex) { // the SAX pass has seen it all; just in case
-        return error_at(0, "invalid JSON: " + std::string(ex.what()));
+    } catch (const json::exception &) { // the SAX pass has seen it all; just in case
+        return error_at(0, "invalid JSON: the parser refused what the syntax check accepted");
     }
     try {
         return ParseResult{read_scenario(root, source), std::nullopt};
