@@ -50,6 +50,13 @@ struct Wide {
 using Utf8 = std::unique_ptr<char, decltype(&std::free)>;
 Utf8 utf8_or_null(BSTR text);
 
+// For the *_clear functions: frees the strings a getter handed out, leaves NULLs.
+template <class... Text>
+void free_strings(Text *&...text) noexcept
+{
+    ((std::free(text), text = nullptr), ...);
+}
+
 // ---- handles ----------------------------------------------------------------
 
 struct FlatCoordinator {
@@ -80,4 +87,12 @@ inline IVssBackupComponentsEx4 *requester_of(vss_requester *handle)
 #define VSSAPI_FLAT_REQUIRE(condition, message)                                                   \
     if (!(condition)) {                                                                           \
         return ::vssapi::capi::fail(__func__, E_INVALIDARG, message);                            \
+    }
+
+// Refuses the call unless the struct `sized` points at has a size this
+// library reads (sized.h: any published layout); its name is the message's.
+#define VSSAPI_FLAT_REQUIRE_SIZED(sized)                                                          \
+    if (const HRESULT sized_hr = ::vssapi::capi::check_sized(__func__, #sized, sized);           \
+        FAILED(sized_hr)) {                                                                       \
+        return sized_hr;                                                                          \
     }

@@ -43,10 +43,7 @@ VSSAPI_FLAT_CATCH
 VSSAPI_EXPORT void VSS_CALL vss_writer_identity_clear(vss_writer_identity *identity) noexcept
 {
     if (identity != nullptr) {
-        std::free(identity->name);
-        std::free(identity->instance_name);
-        identity->name = nullptr;
-        identity->instance_name = nullptr;
+        free_strings(identity->name, identity->instance_name);
     }
 }
 
@@ -54,13 +51,10 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_writer_identity(vss_requester *
                                                                  vss_writer_identity *out) noexcept
 try {
     VSSAPI_FLAT_REQUIRE(requester != nullptr, "requester is NULL")
-    HRESULT hr = check_sized(__func__, "out", out);
-    if (FAILED(hr)) {
-        return hr;
-    }
+    VSSAPI_FLAT_REQUIRE_SIZED(out)
     VSS_ID instance{};
     Ref<IVssExamineWriterMetadataEx> metadata;
-    hr = check(__func__, requester_of(requester)->GetWriterMetadataEx(index, &instance, metadata.out()));
+    HRESULT hr = check(__func__, requester_of(requester)->GetWriterMetadataEx(index, &instance, metadata.out()));
     if (FAILED(hr)) {
         return hr;
     }
@@ -94,10 +88,7 @@ VSSAPI_FLAT_CATCH
 VSSAPI_EXPORT void VSS_CALL vss_component_info_clear(vss_component_info *info) noexcept
 {
     if (info != nullptr) {
-        std::free(info->logical_path);
-        std::free(info->name);
-        std::free(info->caption);
-        info->logical_path = info->name = info->caption = nullptr;
+        free_strings(info->logical_path, info->name, info->caption);
     }
 }
 
@@ -106,13 +97,10 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_writer_component(vss_requester 
                                                                   vss_component_info *out) noexcept
 try {
     VSSAPI_FLAT_REQUIRE(requester != nullptr, "requester is NULL")
-    HRESULT hr = check_sized(__func__, "out", out);
-    if (FAILED(hr)) {
-        return hr;
-    }
+    VSSAPI_FLAT_REQUIRE_SIZED(out)
     VSS_ID instance{};
     Ref<IVssExamineWriterMetadataEx> metadata;
-    hr = requester_of(requester)->GetWriterMetadataEx(writer_index, &instance, metadata.out());
+    HRESULT hr = requester_of(requester)->GetWriterMetadataEx(writer_index, &instance, metadata.out());
     Ref<IVssWMComponent> component;
     if (SUCCEEDED(hr)) {
         hr = metadata->GetComponent(component_index, component.out());
@@ -195,9 +183,7 @@ VSSAPI_FLAT_CATCH
 VSSAPI_EXPORT void VSS_CALL vss_writer_status_clear(vss_writer_status *status) noexcept
 {
     if (status != nullptr) {
-        std::free(status->name);
-        std::free(status->message);
-        status->name = status->message = nullptr;
+        free_strings(status->name, status->message);
     }
 }
 
@@ -205,15 +191,12 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_status(vss_requester *requester
                                                         vss_writer_status *out) noexcept
 try {
     VSSAPI_FLAT_REQUIRE(requester != nullptr, "requester is NULL")
-    HRESULT hr = check_sized(__func__, "out", out);
-    if (FAILED(hr)) {
-        return hr;
-    }
+    VSSAPI_FLAT_REQUIRE_SIZED(out)
     VSS_ID instance{}, klass{};
     Bstr name, message;
     VSS_WRITER_STATE state{};
     HRESULT hr_writer = S_OK, hr_application = S_OK;
-    hr = check(__func__, requester_of(requester)->GetWriterStatusEx(index, &instance, &klass, name.put(), &state,
+    HRESULT hr = check(__func__, requester_of(requester)->GetWriterStatusEx(index, &instance, &klass, name.put(), &state,
                                                                     &hr_writer, &hr_application, message.put()));
     if (FAILED(hr)) {
         return hr;
@@ -259,10 +242,7 @@ VSSAPI_FLAT_CATCH
 VSSAPI_EXPORT void VSS_CALL vss_component_failure_clear(vss_component_failure *failure) noexcept
 {
     if (failure != nullptr) {
-        std::free(failure->logical_path);
-        std::free(failure->name);
-        std::free(failure->message);
-        failure->logical_path = failure->name = failure->message = nullptr;
+        free_strings(failure->logical_path, failure->name, failure->message);
     }
 }
 
@@ -270,12 +250,9 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_component_failure(vss_requester
                                                                    vss_component_failure *out) noexcept
 try {
     VSSAPI_FLAT_REQUIRE(requester != nullptr, "requester is NULL")
-    HRESULT hr = check_sized(__func__, "out", out);
-    if (FAILED(hr)) {
-        return hr;
-    }
+    VSSAPI_FLAT_REQUIRE_SIZED(out)
     UINT writers = 0;
-    hr = requester_of(requester)->GetWriterComponentsCount(&writers);
+    HRESULT hr = requester_of(requester)->GetWriterComponentsCount(&writers);
     for (UINT w = 0; SUCCEEDED(hr) && w < writers; ++w) {
         Ref<IVssWriterComponentsExt> components;
         hr = requester_of(requester)->GetWriterComponents(w, components.out());

@@ -26,10 +26,7 @@ try {
     }
     vss_coordinator_options given{}; // NULL options: every field 0, the defaults
     if (options != nullptr) {
-        const HRESULT sized = check_sized(__func__, "options", options);
-        if (FAILED(sized)) {
-            return sized;
-        }
+        VSSAPI_FLAT_REQUIRE_SIZED(options)
         given = read_sized(*options);
     }
     vssapi::core::CoordinatorOptions settings;

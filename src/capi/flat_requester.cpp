@@ -207,9 +207,7 @@ VSSAPI_FLAT_CATCH
 VSSAPI_EXPORT void VSS_CALL vss_snapshot_props_clear(vss_snapshot_props *props) noexcept
 {
     if (props != nullptr) {
-        std::free(props->original_volume);
-        std::free(props->device_name);
-        props->original_volume = props->device_name = nullptr;
+        free_strings(props->original_volume, props->device_name);
     }
 }
 
@@ -218,12 +216,9 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_snapshot_props(vss_requester *r
 try {
     VSSAPI_FLAT_REQUIRE(requester != nullptr, "requester is NULL")
     VSSAPI_FLAT_REQUIRE(snapshot_id != nullptr, "snapshot_id is NULL")
-    HRESULT hr = check_sized(__func__, "out", out);
-    if (FAILED(hr)) {
-        return hr;
-    }
+    VSSAPI_FLAT_REQUIRE_SIZED(out)
     VSS_SNAPSHOT_PROP prop{};
-    hr = check(__func__, requester_of(requester)->GetSnapshotProperties(to_guid(*snapshot_id), &prop));
+    HRESULT hr = check(__func__, requester_of(requester)->GetSnapshotProperties(to_guid(*snapshot_id), &prop));
     if (FAILED(hr)) {
         return hr;
     }

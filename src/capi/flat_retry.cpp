@@ -128,10 +128,7 @@ extern "C" {
 
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_retry_policy_default(vss_retry_policy *policy) noexcept
 try {
-    const HRESULT sized = check_sized(__func__, "policy", policy);
-    if (FAILED(sized)) {
-        return sized;
-    }
+    VSSAPI_FLAT_REQUIRE_SIZED(policy)
     const RetryPolicy defaults;
     vss_retry_policy filled{};
     filled.max_retries = defaults.max_retries;

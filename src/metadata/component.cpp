@@ -1,9 +1,11 @@
 #include "metadata/component.h"
 
-#include "com/enum_value.h"
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "com/enum_value.h"
+#include "com/out.h"
 #include "core/state_machine.h"
+#include "metadata/strings.h"
 
 #include <mutex>
 #include <string>
@@ -39,24 +41,6 @@ bool in_restore(const core::ComponentAccess &access) noexcept
 {
     return access.restore &&
            (access.event == Event::PreRestore || access.event == Event::PostRestore);
-}
-
-// S_FALSE with a NULL BSTR when the value was never set: the SDK pages of
-// every IVssComponent string getter say so.
-HRESULT optional_string(const std::u16string &value, bool present, BSTR *out)
-{
-    *out = present ? com::make_bstr(value) : nullptr;
-    return present ? S_OK : S_FALSE;
-}
-
-HRESULT optional_string(const std::u16string &value, BSTR *out)
-{
-    return optional_string(value, !value.empty(), out);
-}
-
-bool has_wildcard(std::u16string_view text) noexcept
-{
-    return text.find_first_of(u"*?") != std::u16string_view::npos;
 }
 
 } // namespace
@@ -103,22 +87,11 @@ gsl::span<const com::InterfaceEntry> Component::interface_table() noexcept
     return table;
 }
 
-template <class Fn>
-HRESULT Component::with_component(Fn &&fn)
-{
-    std::lock_guard<std::mutex> guard(store_->lock);
-    if (index_ >= store_->components.size()) {
-        return VSS_E_OBJECT_NOT_FOUND;
-    }
-    return fn(store_->components[index_]);
-}
-
 HRESULT Component::read_string(std::u16string SelectedComponent::*field, BSTR *out)
 {
-    if (out == nullptr) {
+    if (!com::clear_out(out)) {
         return E_INVALIDARG;
     }
-    *out = nullptr;
     return with_component([&](SelectedComponent &c) { return optional_string(c.*field, out); });
 }
 
@@ -137,6 +110,52 @@ HRESULT Component::write_string(WriteKind kind, std::u16string SelectedComponent
     });
 }
 
+HRESULT Component::read_once(std::u16string SelectedComponent::*field, bool SelectedComponent::*set, BSTR *out)
+{
+    if (!com::clear_out(out)) {
+        return E_INVALIDARG;
+    }
+    return with_component([&](SelectedComponent &c) { return optional_string(c.*field, c.*set, out); });
+}
+
+HRESULT Component::write_once(WriteKind kind, std::u16string SelectedComponent::*field,
+                              bool SelectedComponent::*set, LPCWSTR text)
+{
+    if (!may_write(access_, kind)) {
+        return VSS_E_BAD_STATE;
+    }
+    if (text == nullptr) {
+        return E_INVALIDARG;
+    }
+    std::u16string value(com::wide_view(text));
+    return with_component([&](SelectedComponent &c) {
+        if (c.*set) {
+            return VSS_E_OBJECT_ALREADY_EXISTS;
+        }
+        c.*field = std::move(value);
+        c.*set = true;
+        return S_OK;
+    });
+}
+
+// Both AddDifferencedFiles calls: the SDK page allows no wildcards in the
+// path and no directory in the filespec.
+HRESULT Component::add_differenced(LPCWSTR path, LPCWSTR filespec, BOOL recursive,
+                                   SelectedComponent::DifferencedFile file)
+{
+    if (!may_write(access_, WriteKind::BackupData)) {
+        return VSS_E_BAD_STATE;
+    }
+    if (path == nullptr || filespec == nullptr || has_wildcard(com::wide_view(path)) ||
+        com::wide_view(filespec).find(u'\\') != std::u16string_view::npos) {
+        return E_INVALIDARG;
+    }
+    file.path = com::wide_view(path);
+    file.filespec = com::wide_view(filespec);
+    file.recursive = recursive != FALSE;
+    return append(&SelectedComponent::differenced_files, std::move(file));
+}
+
 // ---------------------------------------------------------------------------
 // Identity and backup state
 
@@ -150,7 +169,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetComponentType(VSS_COMPONENT_TYPE *pct) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pct == nullptr) {
+    if (!com::clear_out(pct)) {
         return E_INVALIDARG;
     }
     return with_component([&](SelectedComponent &c) {
@@ -163,12 +182,11 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetComponentName(BSTR *pbstrName) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrName == nullptr) {
+    if (!com::clear_out(pbstrName)) {
         return E_INVALIDARG;
     }
-    *pbstrName = nullptr;
     return with_component([&](SelectedComponent &c) {
-        *pbstrName = com::make_bstr(c.name);
+        com::give_bstrs({{pbstrName, c.name}});
         return S_OK;
     });
 }
@@ -177,7 +195,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetBackupSucceeded(bool *pbSucceeded) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbSucceeded == nullptr) {
+    if (!com::clear_out(pbSucceeded)) {
         return E_INVALIDARG;
     }
     return with_component([&](SelectedComponent &c) {
@@ -193,10 +211,9 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetAlternateLocationMappingCount(UINT *pcMappings) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pcMappings == nullptr) {
+    if (!com::clear_out(pcMappings)) {
         return E_INVALIDARG;
     }
-    *pcMappings = 0;
     return with_component([](SelectedComponent &) { return S_OK; });
 }
 VSSAPI_CATCH_RETURN()
@@ -204,10 +221,9 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetAlternateLocationMapping(UINT /*iMapping*/, IVssWMFiledesc **ppFiledesc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (ppFiledesc == nullptr) {
+    if (!com::clear_out(ppFiledesc)) {
         return E_INVALIDARG;
     }
-    *ppFiledesc = nullptr;
     return VSS_E_OBJECT_NOT_FOUND;
 }
 VSSAPI_CATCH_RETURN()
@@ -215,34 +231,15 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::SetBackupMetadata(LPCWSTR wszData) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::BackupData)) {
-        return VSS_E_BAD_STATE;
-    }
-    if (wszData == nullptr) {
-        return E_INVALIDARG;
-    }
-    std::u16string data(com::wide_view(wszData));
-    return with_component([&](SelectedComponent &c) {
-        if (c.backup_metadata_set) {
-            return VSS_E_OBJECT_ALREADY_EXISTS;
-        }
-        c.backup_metadata = std::move(data);
-        c.backup_metadata_set = true;
-        return S_OK;
-    });
+    return write_once(WriteKind::BackupData, &SelectedComponent::backup_metadata,
+                      &SelectedComponent::backup_metadata_set, wszData);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetBackupMetadata(BSTR *pbstrData) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrData == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrData = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        return optional_string(c.backup_metadata, c.backup_metadata_set, pbstrData);
-    });
+    return read_once(&SelectedComponent::backup_metadata, &SelectedComponent::backup_metadata_set, pbstrData);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -288,49 +285,32 @@ try {
         has_wildcard(com::wide_view(wszFilename))) {
         return E_INVALIDARG;
     }
-    SelectedComponent::PartialFile file{std::u16string(com::wide_view(wszPath)),
-                                        std::u16string(com::wide_view(wszFilename)),
-                                        std::u16string(com::wide_view(wszRanges)),
-                                        std::u16string(com::wide_view(wszMetadata))};
-    return with_component([&](SelectedComponent &c) {
-        c.partial_files.push_back(std::move(file));
-        return S_OK;
-    });
+    return append(&SelectedComponent::partial_files,
+                  SelectedComponent::PartialFile{copy_wide(wszPath),
+                                                 copy_wide(wszFilename),
+                                                 copy_wide(wszRanges),
+                                                 copy_wide(wszMetadata)});
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetPartialFileCount(UINT *pcPartialFiles) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pcPartialFiles == nullptr) {
-        return E_INVALIDARG;
-    }
-    return with_component([&](SelectedComponent &c) {
-        *pcPartialFiles = static_cast<UINT>(c.partial_files.size());
-        return S_OK;
-    });
+    return count(&SelectedComponent::partial_files, pcPartialFiles);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetPartialFile(UINT iPartialFile, BSTR *pbstrPath, BSTR *pbstrFilename, BSTR *pbstrRange, BSTR *pbstrMetadata) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrPath == nullptr || pbstrFilename == nullptr || pbstrRange == nullptr ||
-        pbstrMetadata == nullptr) {
+    if (!com::clear_out(pbstrPath, pbstrFilename, pbstrRange, pbstrMetadata)) {
         return E_INVALIDARG;
     }
-    *pbstrPath = *pbstrFilename = *pbstrRange = *pbstrMetadata = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        if (iPartialFile >= c.partial_files.size()) {
-            return VSS_E_OBJECT_NOT_FOUND;
-        }
-        const auto &file = c.partial_files[iPartialFile];
-        com::Bstr path(file.path), name(file.filename), ranges(file.ranges), metadata(file.metadata);
-        *pbstrPath = path.release();
-        *pbstrFilename = name.release();
-        *pbstrRange = ranges.release();
-        *pbstrMetadata = metadata.release();
-        return S_OK;
+    return item(&SelectedComponent::partial_files, iPartialFile, [&](const SelectedComponent::PartialFile &file) {
+        com::give_bstrs({{pbstrPath, file.path},
+                         {pbstrFilename, file.filename},
+                         {pbstrRange, file.ranges},
+                         {pbstrMetadata, file.metadata}});
     });
 }
 VSSAPI_CATCH_RETURN()
@@ -338,338 +318,42 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::AddDifferencedFilesByLastModifyTime(LPCWSTR wszPath, LPCWSTR wszFilespec, BOOL bRecursive, FILETIME ftLastModifyTime) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::BackupData)) {
-        return VSS_E_BAD_STATE;
-    }
-    // The SDK page: no wildcards in the path, no directory in the filespec.
-    if (wszPath == nullptr || wszFilespec == nullptr || has_wildcard(com::wide_view(wszPath)) ||
-        com::wide_view(wszFilespec).find(u'\\') != std::u16string_view::npos) {
-        return E_INVALIDARG;
-    }
     SelectedComponent::DifferencedFile file;
-    file.path = com::wide_view(wszPath);
-    file.filespec = com::wide_view(wszFilespec);
-    file.recursive = bRecursive != FALSE;
     file.last_modify = ftLastModifyTime;
-    return with_component([&](SelectedComponent &c) {
-        c.differenced_files.push_back(std::move(file));
-        return S_OK;
-    });
+    return add_differenced(wszPath, wszFilespec, bRecursive, std::move(file));
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::AddDifferencedFilesByLastModifyLSN(LPCWSTR wszPath, LPCWSTR wszFilespec, BOOL bRecursive, BSTR bstrLsnString) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::BackupData)) {
-        return VSS_E_BAD_STATE;
-    }
-    if (wszPath == nullptr || wszFilespec == nullptr || has_wildcard(com::wide_view(wszPath)) ||
-        com::wide_view(wszFilespec).find(u'\\') != std::u16string_view::npos) {
-        return E_INVALIDARG;
-    }
     SelectedComponent::DifferencedFile file;
-    file.path = com::wide_view(wszPath);
-    file.filespec = com::wide_view(wszFilespec);
-    file.recursive = bRecursive != FALSE;
     file.lsn = com::bstr_view(bstrLsnString);
-    return with_component([&](SelectedComponent &c) {
-        c.differenced_files.push_back(std::move(file));
-        return S_OK;
-    });
+    return add_differenced(wszPath, wszFilespec, bRecursive, std::move(file));
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetDifferencedFilesCount(UINT *pcDifferencedFiles) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pcDifferencedFiles == nullptr) {
-        return E_INVALIDARG;
-    }
-    return with_component([&](SelectedComponent &c) {
-        *pcDifferencedFiles = static_cast<UINT>(c.differenced_files.size());
-        return S_OK;
-    });
+    return count(&SelectedComponent::differenced_files, pcDifferencedFiles);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetDifferencedFile(UINT iDifferencedFile, BSTR *pbstrPath, BSTR *pbstrFilespec, BOOL *pbRecursive, BSTR *pbstrLsnString, FILETIME *pftLastModifyTime) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrPath == nullptr || pbstrFilespec == nullptr || pbRecursive == nullptr ||
-        pbstrLsnString == nullptr || pftLastModifyTime == nullptr) {
+    if (!com::clear_out(pbstrPath, pbstrFilespec, pbRecursive, pbstrLsnString, pftLastModifyTime)) {
         return E_INVALIDARG;
     }
-    *pbstrPath = *pbstrFilespec = *pbstrLsnString = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        if (iDifferencedFile >= c.differenced_files.size()) {
-            return VSS_E_OBJECT_NOT_FOUND;
-        }
-        const auto &file = c.differenced_files[iDifferencedFile];
-        com::Bstr path(file.path), filespec(file.filespec);
-        com::Bstr lsn = file.lsn.empty() ? com::Bstr() : com::Bstr(file.lsn);
-        *pbstrPath = path.release();
-        *pbstrFilespec = filespec.release();
-        *pbstrLsnString = lsn.release();
-        *pbRecursive = file.recursive ? TRUE : FALSE;
-        *pftLastModifyTime = file.last_modify;
-        return S_OK;
-    });
-}
-VSSAPI_CATCH_RETURN()
-
-// ---------------------------------------------------------------------------
-// Restore: what the requester set reads as a backup session's defaults until
-// the restore requester stores it; the writer's own restore data is kept.
-
-HRESULT STDMETHODCALLTYPE Component::IsSelectedForRestore(bool *pbSelectedForRestore) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pbSelectedForRestore == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbSelectedForRestore = false;
-    return with_component([](SelectedComponent &) { return S_OK; });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetAdditionalRestores(bool *pbAdditionalRestores) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pbAdditionalRestores == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbAdditionalRestores = false;
-    return with_component([](SelectedComponent &) { return S_OK; });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetNewTargetCount(UINT *pcNewTarget) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pcNewTarget == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pcNewTarget = 0;
-    return with_component([](SelectedComponent &) { return S_OK; });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetNewTarget(UINT /*iNewTarget*/, IVssWMFiledesc **ppFiledesc) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (ppFiledesc == nullptr) {
-        return E_INVALIDARG;
-    }
-    *ppFiledesc = nullptr;
-    return VSS_E_OBJECT_NOT_FOUND;
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::AddDirectedTarget(LPCWSTR wszSourcePath, LPCWSTR wszSourceFilename, LPCWSTR wszSourceRangeList, LPCWSTR wszDestinationPath, LPCWSTR wszDestinationFilename, LPCWSTR wszDestinationRangeList) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::RestoreData)) {
-        return VSS_E_BAD_STATE;
-    }
-    // Range lists may be NULL (the whole file); names may not hold wildcards.
-    if (wszSourcePath == nullptr || wszSourceFilename == nullptr || wszDestinationPath == nullptr ||
-        wszDestinationFilename == nullptr || has_wildcard(com::wide_view(wszSourceFilename)) ||
-        has_wildcard(com::wide_view(wszDestinationFilename))) {
-        return E_INVALIDARG;
-    }
-    SelectedComponent::DirectedTarget target{
-        std::u16string(com::wide_view(wszSourcePath)),
-        std::u16string(com::wide_view(wszSourceFilename)),
-        std::u16string(com::wide_view(wszSourceRangeList)),
-        std::u16string(com::wide_view(wszDestinationPath)),
-        std::u16string(com::wide_view(wszDestinationFilename)),
-        std::u16string(com::wide_view(wszDestinationRangeList)),
-    };
-    return with_component([&](SelectedComponent &c) {
-        c.directed_targets.push_back(std::move(target));
-        return S_OK;
-    });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetDirectedTargetCount(UINT *pcDirectedTarget) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pcDirectedTarget == nullptr) {
-        return E_INVALIDARG;
-    }
-    return with_component([&](SelectedComponent &c) {
-        *pcDirectedTarget = static_cast<UINT>(c.directed_targets.size());
-        return S_OK;
-    });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetDirectedTarget(UINT iDirectedTarget, BSTR *pbstrSourcePath, BSTR *pbstrSourceFileName, BSTR *pbstrSourceRangeList, BSTR *pbstrDestinationPath, BSTR *pbstrDestinationFilename, BSTR *pbstrDestinationRangeList) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pbstrSourcePath == nullptr || pbstrSourceFileName == nullptr ||
-        pbstrSourceRangeList == nullptr || pbstrDestinationPath == nullptr ||
-        pbstrDestinationFilename == nullptr || pbstrDestinationRangeList == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrSourcePath = *pbstrSourceFileName = *pbstrSourceRangeList = nullptr;
-    *pbstrDestinationPath = *pbstrDestinationFilename = *pbstrDestinationRangeList = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        if (iDirectedTarget >= c.directed_targets.size()) {
-            return VSS_E_OBJECT_NOT_FOUND;
-        }
-        const auto &t = c.directed_targets[iDirectedTarget];
-        com::Bstr source_path(t.source_path), source_name(t.source_filename),
-            source_ranges(t.source_ranges), destination_path(t.destination_path),
-            destination_name(t.destination_filename), destination_ranges(t.destination_ranges);
-        *pbstrSourcePath = source_path.release();
-        *pbstrSourceFileName = source_name.release();
-        *pbstrSourceRangeList = source_ranges.release();
-        *pbstrDestinationPath = destination_path.release();
-        *pbstrDestinationFilename = destination_name.release();
-        *pbstrDestinationRangeList = destination_ranges.release();
-        return S_OK;
-    });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::SetRestoreMetadata(LPCWSTR wszRestoreMetadata) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::RestoreData)) {
-        return VSS_E_BAD_STATE;
-    }
-    if (wszRestoreMetadata == nullptr) {
-        return E_INVALIDARG;
-    }
-    std::u16string data(com::wide_view(wszRestoreMetadata));
-    return with_component([&](SelectedComponent &c) {
-        if (c.restore_metadata_set) {
-            return VSS_E_OBJECT_ALREADY_EXISTS;
-        }
-        c.restore_metadata = std::move(data);
-        c.restore_metadata_set = true;
-        return S_OK;
-    });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetRestoreMetadata(BSTR *pbstrRestoreMetadata) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pbstrRestoreMetadata == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrRestoreMetadata = nullptr;
-    return with_component([&](SelectedComponent &c) {
-        return optional_string(c.restore_metadata, c.restore_metadata_set, pbstrRestoreMetadata);
-    });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::SetRestoreTarget(VSS_RESTORE_TARGET target) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (!may_write(access_, WriteKind::RestoreData)) {
-        return VSS_E_BAD_STATE;
-    }
-    if (com::enum_value(target) < VSS_RT_ORIGINAL || com::enum_value(target) > VSS_RT_ORIGINAL_LOCATION) {
-        return E_INVALIDARG;
-    }
-    return with_component([&](SelectedComponent &c) {
-        c.restore_target = target;
-        return S_OK;
-    });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetRestoreTarget(VSS_RESTORE_TARGET *pTarget) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pTarget == nullptr) {
-        return E_INVALIDARG;
-    }
-    return with_component([&](SelectedComponent &c) {
-        *pTarget = c.restore_target;
-        return S_OK;
-    });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::SetPreRestoreFailureMsg(LPCWSTR wszPreRestoreFailureMsg) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    return write_string(WriteKind::RestoreMsg, &SelectedComponent::pre_restore_failure_msg, wszPreRestoreFailureMsg);
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetPreRestoreFailureMsg(BSTR *pbstrPreRestoreFailureMsg) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    return read_string(&SelectedComponent::pre_restore_failure_msg, pbstrPreRestoreFailureMsg);
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::SetPostRestoreFailureMsg(LPCWSTR wszPostRestoreFailureMsg) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    return write_string(WriteKind::RestoreMsg, &SelectedComponent::post_restore_failure_msg, wszPostRestoreFailureMsg);
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetPostRestoreFailureMsg(BSTR *pbstrPostRestoreFailureMsg) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    return read_string(&SelectedComponent::post_restore_failure_msg, pbstrPostRestoreFailureMsg);
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetRestoreOptions(BSTR *pbstrRestoreOptions) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pbstrRestoreOptions == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrRestoreOptions = nullptr;
-    return with_component([](SelectedComponent &) { return S_FALSE; });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetRestoreSubcomponentCount(UINT *pcRestoreSubcomponent) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pcRestoreSubcomponent == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pcRestoreSubcomponent = 0;
-    return with_component([](SelectedComponent &) { return S_OK; });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetRestoreSubcomponent(UINT /*iComponent*/, BSTR *pbstrLogicalPath, BSTR *pbstrComponentName, bool *pbRepair) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pbstrLogicalPath == nullptr || pbstrComponentName == nullptr || pbRepair == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrLogicalPath = *pbstrComponentName = nullptr;
-    return VSS_E_OBJECT_NOT_FOUND;
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetFileRestoreStatus(VSS_FILE_RESTORE_STATUS *pStatus) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pStatus == nullptr) {
-        return E_INVALIDARG;
-    }
-    if (!access_.restore) {
-        return VSS_E_BAD_STATE; // the SDK page: only part of a restore
-    }
-    *pStatus = VSS_RS_UNDEFINED;
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return item(&SelectedComponent::differenced_files, iDifferencedFile,
+                [&](const SelectedComponent::DifferencedFile &file) {
+                    com::give_bstrs({{pbstrPath, file.path},
+                                     {pbstrFilespec, file.filespec},
+                                     {pbstrLsnString, file.lsn, true}});
+                    *pbRecursive = file.recursive ? TRUE : FALSE;
+                    *pftLastModifyTime = file.last_modify;
+                });
 }
 VSSAPI_CATCH_RETURN()
 
@@ -704,40 +388,6 @@ try {
 }
 VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE Component::GetAuthoritativeRestore(bool *pbAuth) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pbAuth == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbAuth = false;
-    return with_component([](SelectedComponent &) { return S_OK; });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetRollForward(VSS_ROLLFORWARD_TYPE *pRollType, BSTR *pbstrPoint) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pRollType == nullptr || pbstrPoint == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pRollType = VSS_RF_UNDEFINED;
-    *pbstrPoint = nullptr;
-    return with_component([](SelectedComponent &) { return S_OK; });
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE Component::GetRestoreName(BSTR *pbstrName) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (pbstrName == nullptr) {
-        return E_INVALIDARG;
-    }
-    *pbstrName = nullptr; // the SDK page lists no S_FALSE: no name is S_OK with NULL
-    return with_component([](SelectedComponent &) { return S_OK; });
-}
-VSSAPI_CATCH_RETURN()
-
 // ---------------------------------------------------------------------------
 // IVssComponentEx2 (C-2.7)
 
@@ -766,18 +416,14 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetFailure(HRESULT *phr, HRESULT *phrApplication, BSTR *pbstrApplicationMessage, DWORD *pdwReserved) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (phr == nullptr || phrApplication == nullptr || pbstrApplicationMessage == nullptr ||
-        pdwReserved == nullptr) {
+    if (!com::clear_out(phr, phrApplication, pbstrApplicationMessage, pdwReserved)) {
         return E_INVALIDARG;
     }
-    *pbstrApplicationMessage = nullptr;
     return with_component([&](SelectedComponent &c) {
         // An empty message is reported as a NULL BSTR, as for the writer (C-2.2).
-        com::Bstr message = c.failure.message.empty() ? com::Bstr() : com::Bstr(c.failure.message);
+        com::give_bstrs({{pbstrApplicationMessage, c.failure.message, true}});
         *phr = c.failure.hr;
         *phrApplication = c.failure.hr_application;
-        *pbstrApplicationMessage = message.release();
-        *pdwReserved = 0;
         return S_OK;
     });
 }

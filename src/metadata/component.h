@@ -7,16 +7,23 @@
 // it was made with (vss-facts 5.2): the requester only reads; the writer
 // writes backup data in backup handlers, restore data in OnPreRestore, and
 // component failures (C-2.7) in handlers that hold a writable document.
+// The restore side is component_restore.cpp.
 #pragma once
 
 #include "com/object.h"
+#include "com/out.h"
 #include "core/metadata.h"
 #include "core/state_machine.h"
 
 #include <vswriter.h>
 
 #include <cstddef>
+#include <gsl/gsl>
+
 #include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 namespace vssapi::metadata {
 
@@ -91,6 +98,22 @@ private:
     HRESULT read_string(std::u16string core::SelectedComponent::*field, BSTR *out);
     // The setter of one string field: may this caller write `kind`, is the text given, then store it.
     HRESULT write_string(WriteKind kind, std::u16string core::SelectedComponent::*field, LPCWSTR text);
+    // Backup and restore metadata: set once (then VSS_E_OBJECT_ALREADY_EXISTS),
+    // unset until then (S_FALSE, NULL) even when set to "".
+    HRESULT read_once(std::u16string core::SelectedComponent::*field, bool core::SelectedComponent::*set, BSTR *out);
+    HRESULT write_once(WriteKind kind, std::u16string core::SelectedComponent::*field,
+                       bool core::SelectedComponent::*set, LPCWSTR text);
+    // The file lists (partial files, differenced files, directed targets):
+    // add one entry (the caller checked may_write), count them, or give
+    // entry `index` to give(const T &).
+    template <class T>
+    HRESULT append(std::vector<T> core::SelectedComponent::*list, T entry);
+    template <class T>
+    HRESULT count(std::vector<T> core::SelectedComponent::*list, UINT *out);
+    template <class T, class Give>
+    HRESULT item(std::vector<T> core::SelectedComponent::*list, UINT index, Give &&give);
+    HRESULT add_differenced(LPCWSTR path, LPCWSTR filespec, BOOL recursive,
+                            core::SelectedComponent::DifferencedFile file);
 
     std::shared_ptr<core::ComponentStore> store_;
     std::size_t index_;
@@ -109,5 +132,51 @@ enum class WriteKind {
 
 // Whether a caller with `access` may make a call of `kind`.
 bool may_write(const core::ComponentAccess &access, WriteKind kind) noexcept;
+
+// The private helpers, here because component.cpp and component_restore.cpp
+// both use them.
+
+template <class Fn>
+HRESULT Component::with_component(Fn &&fn)
+{
+    std::lock_guard<std::mutex> guard(store_->lock);
+    if (index_ >= store_->components.size()) {
+        return VSS_E_OBJECT_NOT_FOUND;
+    }
+    return fn(store_->components[index_]);
+}
+
+template <class T>
+HRESULT Component::append(std::vector<T> core::SelectedComponent::*list, T entry)
+{
+    return with_component([&](core::SelectedComponent &c) {
+        (c.*list).push_back(std::move(entry));
+        return S_OK;
+    });
+}
+
+template <class T>
+HRESULT Component::count(std::vector<T> core::SelectedComponent::*list, UINT *out)
+{
+    if (!com::clear_out(out)) {
+        return E_INVALIDARG;
+    }
+    return with_component([&](core::SelectedComponent &c) {
+        *out = gsl::narrow<UINT>((c.*list).size());
+        return S_OK;
+    });
+}
+
+template <class T, class Give>
+HRESULT Component::item(std::vector<T> core::SelectedComponent::*list, UINT index, Give &&give)
+{
+    return with_component([&](core::SelectedComponent &c) {
+        if (index >= (c.*list).size()) {
+            return VSS_E_OBJECT_NOT_FOUND;
+        }
+        give((c.*list)[index]);
+        return S_OK;
+    });
+}
 
 } // namespace vssapi::metadata

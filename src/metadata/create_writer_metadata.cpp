@@ -1,7 +1,8 @@
 #include "metadata/create_writer_metadata.h"
 
-#include "com/enum_value.h"
 #include "com/barrier.h"
+#include "com/enum_value.h"
+#include "com/out.h"
 #include "metadata/strings.h"
 
 #include <algorithm>
@@ -27,14 +28,6 @@ constexpr DWORD kKnownBackupSchema =
     VSS_BS_COPY | VSS_BS_TIMESTAMPED | VSS_BS_LAST_MODIFY | VSS_BS_LSN | VSS_BS_WRITER_SUPPORTS_NEW_TARGET |
     VSS_BS_WRITER_SUPPORTS_RESTORE_WITH_MOVE | VSS_BS_INDEPENDENT_SYSTEM_STATE | VSS_BS_ROLLFORWARD_RESTORE |
     VSS_BS_RESTORE_RENAME | VSS_BS_AUTHORITATIVE_RESTORE | VSS_BS_WRITER_SUPPORTS_PARALLEL_RESTORES;
-
-template <class T>
-void clear(T **out) noexcept
-{
-    if (out != nullptr) {
-        *out = nullptr;
-    }
-}
 
 // A component is named by (logical path, name); a NULL logical path is the
 // empty one.
@@ -310,7 +303,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE CreateWriterMetadata::GetDocument(IXMLDOMDocument **pDoc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    clear(pDoc);
+    com::clear_given(pDoc);
     const std::lock_guard<std::mutex> hold(lock_);
     if (target_ == nullptr) {
         return VSS_E_BAD_STATE;
@@ -322,7 +315,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE CreateWriterMetadata::SaveAsXML(BSTR *pbstrXML) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    clear(pbstrXML);
+    com::clear_given(pbstrXML);
     const std::lock_guard<std::mutex> hold(lock_);
     if (target_ == nullptr) {
         return VSS_E_BAD_STATE;

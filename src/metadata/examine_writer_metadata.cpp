@@ -2,6 +2,7 @@
 
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "com/out.h"
 #include "metadata/strings.h"
 #include "metadata/wm_component.h"
 #include "metadata/wm_filedesc.h"
@@ -16,23 +17,14 @@ namespace {
 // InitializeForRestore, SaveAsXML, CreateVssExamineWriterMetadata).
 constexpr HRESULT kNeedsXmlDocument = E_NOTIMPL;
 
-template <class T>
-void clear(T **out) noexcept
-{
-    if (out != nullptr) {
-        *out = nullptr;
-    }
-}
-
 // A new IVssWMFiledesc for items[index]. `missing` is the code the method's
 // page gives for an index past the end.
 HRESULT hand_out_filedesc(const std::vector<core::FileSpec> &items, UINT index,
                           IVssWMFiledesc **out, HRESULT missing)
 {
-    if (out == nullptr) {
+    if (!com::clear_out(out)) {
         return E_INVALIDARG;
     }
-    *out = nullptr;
     if (index >= items.size()) {
         return missing;
     }
@@ -68,17 +60,14 @@ gsl::span<const com::InterfaceEntry> ExamineWriterMetadata::interface_table() no
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetIdentity(VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriterName, VSS_USAGE_TYPE *pUsage, VSS_SOURCE_TYPE *pSource) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    clear(pbstrWriterName);
-    if (pidInstance == nullptr || pidWriter == nullptr || pbstrWriterName == nullptr ||
-        pUsage == nullptr || pSource == nullptr) {
+    if (!com::clear_out(pidInstance, pidWriter, pbstrWriterName, pUsage, pSource)) {
         return E_INVALIDARG;
     }
-    com::Bstr name(identity_->name);
+    com::give_bstrs({{pbstrWriterName, identity_->name}});
     *pidInstance = identity_->instance_id;
     *pidWriter = identity_->class_id;
     *pUsage = identity_->usage;
     *pSource = identity_->source;
-    *pbstrWriterName = name.release();
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
@@ -86,21 +75,15 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetIdentityEx(VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriterName, BSTR *pbstrInstanceName, VSS_USAGE_TYPE *pUsage, VSS_SOURCE_TYPE *pSource) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    clear(pbstrWriterName);
-    clear(pbstrInstanceName);
-    if (pidInstance == nullptr || pidWriter == nullptr || pbstrWriterName == nullptr ||
-        pbstrInstanceName == nullptr || pUsage == nullptr || pSource == nullptr) {
+    if (!com::clear_out(pidInstance, pidWriter, pbstrWriterName, pbstrInstanceName, pUsage, pSource)) {
         return E_INVALIDARG;
     }
-    com::Bstr name(identity_->name);
     // Initialize (not InitializeEx) declares no instance name: NULL.
-    com::Bstr instance_name(optional_bstr(identity_->instance_name));
+    com::give_bstrs({{pbstrWriterName, identity_->name}, {pbstrInstanceName, identity_->instance_name, true}});
     *pidInstance = identity_->instance_id;
     *pidWriter = identity_->class_id;
     *pUsage = identity_->usage;
     *pSource = identity_->source;
-    *pbstrWriterName = name.release();
-    *pbstrInstanceName = instance_name.release();
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
@@ -141,10 +124,9 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetComponent(UINT iComponent, IVssWMComponent **ppComponent) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (ppComponent == nullptr) {
+    if (!com::clear_out(ppComponent)) {
         return E_INVALIDARG;
     }
-    *ppComponent = nullptr;
     if (iComponent >= metadata_->components.size()) {
         return VSS_E_OBJECT_NOT_FOUND;
     }
@@ -160,22 +142,18 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetRestoreMethod(VSS_RESTOREMETHOD_ENUM *pMethod, BSTR *pbstrService, BSTR *pbstrUserProcedure, VSS_WRITERRESTORE_ENUM *pwriterRestore, bool *pbRebootRequired, UINT *pcMappings) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    clear(pbstrService);
-    clear(pbstrUserProcedure);
-    if (pMethod == nullptr || pbstrService == nullptr || pbstrUserProcedure == nullptr ||
-        pwriterRestore == nullptr || pbRebootRequired == nullptr || pcMappings == nullptr) {
+    if (!com::clear_out(pMethod, pbstrService, pbstrUserProcedure, pwriterRestore, pbRebootRequired, pcMappings)) {
         return E_INVALIDARG;
     }
     const core::WriterMetadata &metadata = *metadata_;
-    com::Bstr service(names_a_service(metadata.restore_method) ? optional_bstr(metadata.restore_service) : nullptr);
-    com::Bstr user_procedure(optional_bstr(metadata.restore_user_procedure));
     const UINT mappings = gsl::narrow<UINT>(metadata.alternate_mappings.size());
+    const std::u16string_view service =
+        names_a_service(metadata.restore_method) ? std::u16string_view(metadata.restore_service) : std::u16string_view();
+    com::give_bstrs({{pbstrService, service, true}, {pbstrUserProcedure, metadata.restore_user_procedure, true}});
     *pMethod = metadata.restore_method;
     *pwriterRestore = metadata.writer_restore;
     *pbRebootRequired = metadata.reboot_required;
     *pcMappings = mappings;
-    *pbstrService = service.release();
-    *pbstrUserProcedure = user_procedure.release();
     return metadata.restore_method == VSS_RME_UNDEFINED ? S_FALSE : S_OK;
 }
 VSSAPI_CATCH_RETURN()
@@ -203,7 +181,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetDocument(IXMLDOMDocument **pDoc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    clear(pDoc);
+    com::clear_given(pDoc);
     return kNeedsXmlDocument;
 }
 VSSAPI_CATCH_RETURN()
@@ -211,7 +189,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::SaveAsXML(BSTR *pbstrXML) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    clear(pbstrXML);
+    com::clear_given(pbstrXML);
     return kNeedsXmlDocument;
 }
 VSSAPI_CATCH_RETURN()
@@ -259,10 +237,9 @@ HRESULT make_examine_writer_metadata(std::shared_ptr<const core::WriterIdentity>
                                      std::shared_ptr<const core::WriterMetadata> metadata,
                                      IVssExamineWriterMetadataEx2 **out) noexcept
 try {
-    if (out == nullptr) {
+    if (!com::clear_out(out)) {
         return E_INVALIDARG;
     }
-    *out = nullptr;
     if (identity == nullptr || metadata == nullptr) {
         return E_INVALIDARG;
     }

@@ -23,4 +23,22 @@ inline BSTR optional_bstr(std::u16string_view text)
     return text.empty() ? nullptr : com::make_bstr(text);
 }
 
+// S_FALSE with a NULL BSTR when the value was never set: the SDK pages of
+// every IVssComponent string getter say so.
+inline HRESULT optional_string(const std::u16string &value, bool present, BSTR *out)
+{
+    *out = present ? com::make_bstr(value) : nullptr;
+    return present ? S_OK : S_FALSE;
+}
+
+inline HRESULT optional_string(const std::u16string &value, BSTR *out)
+{
+    return optional_string(value, !value.empty(), out);
+}
+
+inline bool has_wildcard(std::u16string_view text) noexcept
+{
+    return text.find_first_of(u"*?") != std::u16string_view::npos;
+}
+
 } // namespace vssapi::metadata

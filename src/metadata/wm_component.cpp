@@ -2,6 +2,7 @@
 
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "com/out.h"
 #include "metadata/strings.h"
 #include "metadata/wm_dependency.h"
 #include "metadata/wm_filedesc.h"
@@ -76,10 +77,9 @@ OutstandingInfos &outstanding_infos() noexcept
 template <class Object, class Interface, class Item>
 HRESULT hand_out(const std::vector<Item> &items, UINT index, Interface **out)
 {
-    if (out == nullptr) {
+    if (!com::clear_out(out)) {
         return E_INVALIDARG;
     }
-    *out = nullptr;
     if (index >= items.size()) {
         return VSS_E_OBJECT_NOT_FOUND;
     }
@@ -111,10 +111,9 @@ std::size_t WmComponent::debug_outstanding_infos() noexcept
 HRESULT STDMETHODCALLTYPE WmComponent::GetComponentInfo(PVSSCOMPONENTINFO *ppInfo) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (ppInfo == nullptr) {
+    if (!com::clear_out(ppInfo)) {
         return E_INVALIDARG;
     }
-    *ppInfo = nullptr;
     const core::ComponentDecl &component = *component_;
     auto owned = std::make_unique<OwnedComponentInfo>();
     owned->logical_path = com::Bstr(optional_bstr(component.logical_path));

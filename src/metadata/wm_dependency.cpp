@@ -2,6 +2,7 @@
 
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "com/out.h"
 #include "metadata/strings.h"
 
 #include <utility>
@@ -43,10 +44,9 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE WmDependency::GetLogicalPath(BSTR *pbstrLogicalPath) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrLogicalPath == nullptr) {
+    if (!com::clear_out(pbstrLogicalPath)) {
         return E_INVALIDARG;
     }
-    *pbstrLogicalPath = nullptr;
     *pbstrLogicalPath = optional_bstr(dependency_.logical_path);
     return S_OK;
 }
@@ -55,10 +55,9 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE WmDependency::GetComponentName(BSTR *pbstrComponentName) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrComponentName == nullptr) {
+    if (!com::clear_out(pbstrComponentName)) {
         return E_INVALIDARG;
     }
-    *pbstrComponentName = nullptr;
     *pbstrComponentName = com::make_bstr(dependency_.component_name);
     return S_OK;
 }

@@ -2,6 +2,7 @@
 
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "com/out.h"
 #include "metadata/strings.h"
 
 #include <utility>
@@ -30,10 +31,9 @@ gsl::span<const com::InterfaceEntry> WmFiledesc::interface_table() noexcept
 HRESULT STDMETHODCALLTYPE WmFiledesc::GetPath(BSTR *pbstrPath) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrPath == nullptr) {
+    if (!com::clear_out(pbstrPath)) {
         return E_INVALIDARG;
     }
-    *pbstrPath = nullptr;
     *pbstrPath = com::make_bstr(spec_.path);
     return S_OK;
 }
@@ -42,10 +42,9 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE WmFiledesc::GetFilespec(BSTR *pbstrFilespec) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrFilespec == nullptr) {
+    if (!com::clear_out(pbstrFilespec)) {
         return E_INVALIDARG;
     }
-    *pbstrFilespec = nullptr;
     *pbstrFilespec = com::make_bstr(spec_.filespec);
     return S_OK;
 }
@@ -67,10 +66,9 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE WmFiledesc::GetAlternateLocation(BSTR *pbstrAlternateLocation) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pbstrAlternateLocation == nullptr) {
+    if (!com::clear_out(pbstrAlternateLocation)) {
         return E_INVALIDARG;
     }
-    *pbstrAlternateLocation = nullptr;
     *pbstrAlternateLocation = optional_bstr(spec_.alternate_location);
     return *pbstrAlternateLocation == nullptr ? S_FALSE : S_OK;
 }

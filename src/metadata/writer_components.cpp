@@ -1,6 +1,7 @@
 #include "metadata/writer_components.h"
 
 #include "com/barrier.h"
+#include "com/out.h"
 #include "metadata/component.h"
 
 #include <mutex>
@@ -53,10 +54,9 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE WriterComponents::GetComponent(UINT iComponent, IVssComponent **ppComponent) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (ppComponent == nullptr) {
+    if (!com::clear_out(ppComponent)) {
         return E_INVALIDARG;
     }
-    *ppComponent = nullptr;
     {
         std::lock_guard<std::mutex> guard(store_->lock);
         if (iComponent >= store_->components.size()) {

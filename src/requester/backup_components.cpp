@@ -2,6 +2,7 @@
 
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "com/out.h"
 #include "metadata/examine_writer_metadata.h"
 #include "metadata/writer_components.h"
 #include "requester/async.h"
@@ -249,10 +250,9 @@ void BackupComponents::on_final_release() noexcept
 HRESULT BackupComponents::start(HRESULT (core::Session::*step)(std::shared_ptr<core::Operation> &),
                                 IVssAsync **ppAsync)
 {
-    if (ppAsync == nullptr) {
+    if (!com::clear_out(ppAsync)) {
         return E_INVALIDARG;
     }
-    *ppAsync = nullptr;
     std::shared_ptr<core::Operation> operation;
     const HRESULT started = ((*session_).*step)(operation);
     if (FAILED(started)) {
@@ -465,10 +465,9 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE BackupComponents::GetWriterComponents(UINT iWriter, IVssWriterComponentsExt **ppWriter) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (ppWriter == nullptr) {
+    if (!com::clear_out(ppWriter)) {
         return E_INVALIDARG;
     }
-    *ppWriter = nullptr;
     std::shared_ptr<core::ComponentStore> store;
     const HRESULT found = session_->writer_components(iWriter, store);
     if (FAILED(found)) {
