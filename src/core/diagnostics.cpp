@@ -44,6 +44,15 @@ std::mutex &log_lock()
     return lock;
 }
 
+// "DoSnapshotSet -> VSS_E_BAD_STATE: <words>"
+std::string log_line(const char *call, HRESULT hr, const std::string &words)
+{
+    const HresultText *text = find_hresult(hr);
+    char code[16];
+    std::snprintf(code, sizeof code, "0x%08X", static_cast<unsigned>(hr));
+    return std::string(call) + " -> " + (text != nullptr ? text->name : code) + ": " + words;
+}
+
 } // namespace
 
 void note_refusal(const char *call, HRESULT hr, const std::string &reason) noexcept
@@ -52,13 +61,22 @@ void note_refusal(const char *call, HRESULT hr, const std::string &reason) noexc
         t_refusal.hr = hr;
         t_refusal.reason = reason;
         if (diagnostic_log_enabled()) {
-            const HresultText *text = find_hresult(hr);
-            char code[16];
-            std::snprintf(code, sizeof code, "0x%08X", static_cast<unsigned>(hr));
-            diagnostic_log(std::string(call) + " -> " + (text != nullptr ? text->name : code) + ": " + reason);
+            diagnostic_log(log_line(call, hr, reason));
         }
     } catch (...) {
         t_refusal.hr = hr; // out of memory: the code stands without its words
+    }
+}
+
+void note_failure(const char *call, HRESULT hr, const std::string &what) noexcept
+{
+    if (!diagnostic_log_enabled()) {
+        return;
+    }
+    try {
+        diagnostic_log(log_line(call, hr, what));
+    } catch (...) {
+        // out of memory: the line is lost, the call's result is not
     }
 }
 

@@ -6,6 +6,8 @@
 // vss_last_error_message(), and is written as one line to the diagnostic log
 // that VSSAPI_LOG turns on ("stderr", or a file path to append to). Off by
 // default: when VSSAPI_LOG is unset nothing is formatted or written.
+// Admitted calls that fail later (an asynchronous step whose IVssAsync ends
+// in a failure) are logged too, one line each.
 #pragma once
 
 #include <vssapi/platform.h>
@@ -16,6 +18,10 @@ namespace vssapi::core {
 
 // Records `reason` as the answer `hr` of `call` on this thread and logs it.
 void note_refusal(const char *call, HRESULT hr, const std::string &reason) noexcept;
+
+// Logs that `call`, admitted, failed with `hr` (`what` says how); keeps no
+// record: an asynchronous step ends on its own thread.
+void note_failure(const char *call, HRESULT hr, const std::string &what) noexcept;
 
 // The reason recorded on this thread for `hr`, or "" when the last recorded
 // refusal was another code; either way the record is cleared.

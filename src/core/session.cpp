@@ -225,6 +225,10 @@ HRESULT Session::begin_operation(std::shared_ptr<Operation> &out, Call call, HRE
         const std::lock_guard<std::mutex> done(lock_);
         running_.reset();
         transition(call, result == S_OK); // one lock with the end of running_: no call sees a half state
+        if (FAILED(result)) {
+            note_failure(call_name(call), result, std::string("its IVssAsync ended in failure; the requester is now in phase ") +
+                                                      phase_name(phase_));
+        }
         return result;
     });
     operations_.push_back(out);

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """VSSAPI_LOG: an SDK-API program's out-of-order calls are explained, one line each.
 
-Usage: check_log.py [--wrapper WRAPPER] PROGRAM
+Usage: check_log.py [--wrapper WRAPPER] --scenario FILE PROGRAM
 
 PROGRAM (tests/requester/out_of_order.cpp) calls DoSnapshotSet before
-PrepareForBackup and GetWriterStatus before GatherWriterStatus. With
-VSSAPI_LOG=stderr each refusal is one line on stderr with its reason; with
-VSSAPI_LOG=<file> the same lines go to the file; unset, nothing is written.
+PrepareForBackup and GetWriterStatus before GatherWriterStatus, then
+PrepareForBackup and DoSnapshotSet in order; the --scenario's provider vetoes
+that commit. With VSSAPI_LOG=stderr each refusal and the failed DoSnapshotSet
+is one line on stderr with its reason; with VSSAPI_LOG=<file> the same lines
+go to the file; unset, nothing is written.
 """
 import argparse
 import os
@@ -19,17 +21,22 @@ EXPECTED_OUT = [
     "GatherWriterMetadata 0x0004230A",
     "DoSnapshotSet 0x80042301",
     "GetWriterStatus 0x80042301",
+    "PrepareForBackup 0x0004230A",
+    "DoSnapshotSet 0x80042306",
 ]
 EXPECTED_LOG = [
     "vssapi: DoSnapshotSet -> VSS_E_BAD_STATE: DoSnapshotSet before PrepareForBackup completed "
     "(admitted only after PrepareForBackup)",
     "vssapi: GetWriterStatus -> VSS_E_BAD_STATE: GetWriterStatus before GatherWriterStatus completed "
     "(or after FreeWriterStatus)",
+    "vssapi: DoSnapshotSet -> VSS_E_PROVIDER_VETO: its IVssAsync ended in failure; the requester is now in phase "
+    "SnapshotFailed",
 ]
 
 
 def run(args, log):
     environment = {k: v for k, v in os.environ.items() if k != "VSSAPI_LOG"}
+    environment["VSSAPI_SCENARIO"] = args.scenario
     if log is not None:
         environment["VSSAPI_LOG"] = log
     command = ([args.wrapper] if args.wrapper else []) + [args.program]
@@ -43,6 +50,7 @@ def run(args, log):
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--wrapper", default="")
+    parser.add_argument("--scenario", required=True, help="a scenario whose provider vetoes the commit")
     parser.add_argument("program")
     args = parser.parse_args()
     failures = []
@@ -69,7 +77,7 @@ def main() -> int:
 
     for failure in failures:
         print("FAIL:", failure)
-    print("log of refused calls: " + ("ok" if not failures else f"{len(failures)} failure(s)"))
+    print("log of refused and failed calls: " + ("ok" if not failures else f"{len(failures)} failure(s)"))
     return 1 if failures else 0
 
 

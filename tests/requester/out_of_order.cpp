@@ -1,7 +1,9 @@
 // A requester written against the SDK's vsbackup.h only, linked against the
 // shared library, that calls out of order as a buggy backup tool would:
 // DoSnapshotSet before PrepareForBackup, GetWriterStatus before
-// GatherWriterStatus. check_log.py runs it with VSSAPI_LOG set and unset.
+// GatherWriterStatus; then in order, PrepareForBackup and DoSnapshotSet, which
+// fails when VSSAPI_SCENARIO names a provider that vetoes the commit.
+// check_log.py runs it with VSSAPI_LOG set and unset.
 #include <vsbackup.h>
 
 #include "support/async_result.h"
@@ -36,6 +38,8 @@ int main()
     HRESULT failure = S_OK;
     print("GetWriterStatus",
           backup->GetWriterStatus(0, &instance, &writer, &name, &state, &failure)); // no GatherWriterStatus
+    print("PrepareForBackup", finish(backup->PrepareForBackup(&async), async));
+    print("DoSnapshotSet", finish(backup->DoSnapshotSet(&async), async));
     std::fflush(stdout);
     backup->Release();
     return 0;
