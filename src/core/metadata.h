@@ -99,6 +99,7 @@ struct SelectedComponent {
     std::u16string post_restore_failure_msg;
     struct PartialFile {
         std::u16string path, filename, ranges, metadata;
+        std::u16string ranges_file; // SetRangesFilePath, in a restore
     };
     std::vector<PartialFile> partial_files;
     struct DifferencedFile {
@@ -118,6 +119,23 @@ struct SelectedComponent {
         std::u16string destination_path, destination_filename, destination_ranges;
     };
     std::vector<DirectedTarget> directed_targets;
+    // What a restore requester decides (C-8.6); the writer reads it in
+    // OnPreRestore and OnPostRestore.
+    bool selected_for_restore = false;
+    bool additional_restores = false;
+    std::u16string restore_options;
+    struct Subcomponent {
+        std::u16string logical_path, name;
+        bool repair = false;
+    };
+    std::vector<Subcomponent> restore_subcomponents;
+    std::vector<FileSpec> new_targets;        // AddNewTarget: path, filespec, recursive, alternate_location
+    std::vector<FileSpec> alternate_mappings; // AddAlternativeLocationMapping: the same fields
+    VSS_FILE_RESTORE_STATUS file_restore_status = VSS_RS_UNDEFINED;
+    bool authoritative_restore = false;
+    VSS_ROLLFORWARD_TYPE roll_forward = VSS_RF_UNDEFINED;
+    std::u16string roll_forward_point;
+    std::u16string restore_name;
 };
 
 // The components one writer has in one session (its part of the Backup
@@ -128,6 +146,23 @@ struct ComponentStore {
     GUID writer_class_id{};
     GUID writer_instance_id{};
     std::vector<SelectedComponent> components;
+};
+
+// The Backup Components Document as SaveAsXML writes it and
+// InitializeForRestore / InitializeForBackup(xml) read it (C-8.1, C-8.2).
+struct BackupDocument {
+    bool select_components = false;
+    bool bootable_system_state = false;
+    VSS_BACKUP_TYPE backup_type = VSS_BT_FULL;
+    bool partial_file_support = false;
+    LONG context = VSS_CTX_BACKUP;
+    GUID snapshot_set_id{};
+    struct Writer {
+        GUID class_id{};
+        GUID instance_id{};
+        std::vector<SelectedComponent> components;
+    };
+    std::vector<Writer> writers;
 };
 
 // Who is looking at a component and when: the SDK allows most setters only

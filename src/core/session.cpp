@@ -101,7 +101,7 @@ void Session::refused(Call call, const Admission &admission) const noexcept
 
 void Session::transition(Call call, bool succeeded)
 {
-    if (const std::optional<Phase> to = phase_after(call, succeeded)) {
+    if (const std::optional<Phase> to = phase_after(call, succeeded, phase_)) {
         trace("%s -> %s (%s)", phase_name(phase_), phase_name(*to), call_name(call));
         phase_ = *to;
     }

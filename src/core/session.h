@@ -2,7 +2,8 @@
 // by step (contract C-3). A reader can follow a backup here event by event:
 // gather_metadata → prepare_for_backup → do_snapshot_set (PrepareSnapshot,
 // Freeze by level, commit, Thaw in reverse, PostSnapshot) → backup_complete
-// → shutdown (OnBackupShutdown). Every change of the requester's phase goes
+// → shutdown (OnBackupShutdown); and a restore: initialize_for_restore (a
+// saved document) → gather_metadata → pre_restore → post_restore. Every change of the requester's phase goes
 // through transition() and every change of a writer's status through
 // record(); both log when VSSAPI_TRACE=1.
 //
@@ -18,6 +19,7 @@
 
 #include <gsl/gsl>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -97,6 +99,19 @@ public:
 
     HRESULT abort_backup();
 
+    // The Backup Components Document and the restore (C-8; session_restore.cpp).
+    HRESULT save_document(BackupDocument &out);
+    HRESULT initialize_for_backup(BackupDocument document); // resumes a saved backup
+    HRESULT initialize_for_restore(BackupDocument document);
+    HRESULT set_restore_state(VSS_RESTORE_TYPE type);
+    // One restore setter (`call`) on one component of the document (C-8.6):
+    // refused out of order, VSS_E_OBJECT_NOT_FOUND for an unknown component,
+    // else what `change` answers, with the component's store locked.
+    HRESULT change_for_restore(Call call, const ComponentKey &key,
+                               const std::function<HRESULT(SelectedComponent &)> &change);
+    HRESULT pre_restore(std::shared_ptr<Operation> &out);
+    HRESULT post_restore(std::shared_ptr<Operation> &out);
+
     // The end of the object's life: waits for running work, OnBackupShutdown
     // to every writer of the session, frees its session slots and releases
     // its non-persistent snapshots.
@@ -123,6 +138,14 @@ private:
     HRESULT run_do_snapshot_set(Operation &operation);
     HRESULT run_backup_complete(Operation &operation);
     HRESULT run_gather_status(Operation &operation);
+    HRESULT run_pre_restore(Operation &operation);
+    HRESULT run_post_restore(Operation &operation);
+    // The writers of a restore event: active, with a component selected for restore (C-8.7).
+    std::vector<Participant *> restore_participants();
+    // The document's state and components become the session's (lock_ held).
+    void adopt_document(BackupDocument document);
+    // Gives each identified writer its components from the document, if any.
+    void attach_document_stores();
 
     // Sends `event` to `targets` in parallel and applies C-2.5 to each.
     std::vector<TraceEntry> send(Event event, const std::vector<Participant *> &targets,
@@ -166,6 +189,12 @@ private:
     GUID snapshot_set_id_{};
     std::vector<SnapshotRecord> pending_snapshots_;
     bool shut_down_ = false;
+
+    // From InitializeForRestore or InitializeForBackup(xml): the document's
+    // writers, each one's components; a running writer gets its own at
+    // GatherWriterMetadata.
+    std::vector<std::shared_ptr<ComponentStore>> document_stores_;
+    VSS_RESTORE_TYPE restore_type_ = VSS_RTYPE_BY_COPY;
 };
 
 } // namespace vssapi::core

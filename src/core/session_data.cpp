@@ -64,6 +64,9 @@ HRESULT Session::free_writer_metadata()
 std::shared_ptr<ComponentStore> *Session::find_store(const ComponentKey &key, SelectedComponent *&component)
 {
     component = nullptr;
+    if (is_restore(phase_)) {
+        return nullptr; // a restore names components through change_for_restore
+    }
     for (const auto &participant : participants_) {
         if (!participant->identified || !IsEqualGUID(participant->identity->class_id, key.writer_class_id) ||
             (key.instance_id && !IsEqualGUID(participant->identity->instance_id, *key.instance_id))) {
@@ -171,6 +174,10 @@ HRESULT Session::writer_components_count(UINT &count)
         return gate.refusal();
     }
     count = 0;
+    if (is_restore(phase_)) {
+        count = gsl::narrow<UINT>(document_stores_.size()); // every writer of the document, running or not
+        return S_OK;
+    }
     for (const auto &participant : participants_) {
         const std::lock_guard<std::mutex> store_hold(participant->components->lock);
         count += participant->identified && !participant->components->components.empty() ? 1 : 0;
@@ -183,6 +190,13 @@ HRESULT Session::writer_components(UINT index, std::shared_ptr<ComponentStore> &
     const Gate gate(*this, Call::GetWriterComponents);
     if (!gate.admitted()) {
         return gate.refusal();
+    }
+    if (is_restore(phase_)) {
+        if (index >= document_stores_.size()) {
+            return VSS_E_OBJECT_NOT_FOUND;
+        }
+        out = document_stores_[index];
+        return S_OK;
     }
     UINT position = 0;
     for (const auto &participant : participants_) {

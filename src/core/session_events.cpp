@@ -55,6 +55,7 @@ std::shared_ptr<const SessionView> Session::make_view(VSS_APPLICATION_LEVEL leve
     view->components_selected = select_components_;
     view->bootable_system_state = bootable_system_state_;
     view->partial_file_support = partial_file_support_;
+    view->restore_type = is_restore(phase_) ? restore_type_ : VSS_RTYPE_UNDEFINED;
     view->current_level = level;
     for (const SnapshotRecord &snapshot : pending_snapshots_) {
         view->volumes.push_back(snapshot.original_volume);
@@ -248,6 +249,7 @@ HRESULT Session::run_gather_metadata(Operation & /*operation*/)
             participant->holds_session = false;
         }
     }
+    attach_document_stores(); // a restore or a resumed backup: the document's components
     return S_OK;
 }
 

@@ -64,57 +64,83 @@ struct CallRule {
     unsigned needs;
     std::optional<Phase> next;        // when the call (or its asynchronous work) ends
     std::optional<Phase> next_failed; // when it ends without doing its work (DoSnapshotSet: no set)
+    std::optional<Phase> next_in_restore = std::nullopt; // GatherWriterMetadata during a restore
 };
 
 using P = Phase;
 
-// The whole backup sequence of IVssBackupComponents (contract C-3.1, C-3.8).
-// Phases: Created, Initialized, MetadataGathered, BackupPrepared,
-//         SnapshotCreated, SnapshotFailed, Completed, Aborted.
+// The whole sequence of IVssBackupComponents, backup (contract C-3.1, C-3.8)
+// and restore (C-3.2, C-8). Phases: Created, Initialized, MetadataGathered,
+// BackupPrepared, SnapshotCreated, SnapshotFailed, Completed, Aborted; then
+// the restore's RestoreInitialized, RestoreGathered, PreRestored, PostRestored.
 constexpr CallRule kRules[] = {
-    //                                                        Cr In MG BP SC SF Co Ab
-    {Call::InitializeForBackup,      "InitializeForBackup",      cells("x  .  .  .  .  .  .  ."), None,
+    //                                                        Cr In MG BP SC SF Co Ab Ri Rg Pr Po
+    {Call::InitializeForBackup,      "InitializeForBackup",      cells("x  .  .  .  .  .  .  .  .  .  .  ."), None,
      P::Initialized, kStays},
-    {Call::SetContext,               "SetContext",               cells(".  x  .  .  .  .  .  ."), Idle, kStays, kStays},
-    {Call::SetBackupState,           "SetBackupState",           cells(".  x  x  .  .  .  .  ."), Idle, kStays, kStays},
-    {Call::DisableWriterClasses,     "DisableWriterClasses",     cells(".  x  .  .  .  .  .  ."), Idle, kStays, kStays},
-    {Call::EnableWriterClasses,      "EnableWriterClasses",      cells(".  x  .  .  .  .  .  ."), Idle, kStays, kStays},
-    {Call::DisableWriterInstances,   "DisableWriterInstances",   cells(".  x  .  .  .  .  .  ."), Idle, kStays, kStays},
-    {Call::GatherWriterMetadata,     "GatherWriterMetadata",     cells(".  x  .  .  .  .  .  ."), Idle,
-     P::MetadataGathered, P::MetadataGathered},
-    {Call::GetWriterMetadataCount,   "GetWriterMetadataCount",   cells(".  .  x  x  x  x  x  x"), None, kStays, kStays},
-    {Call::GetWriterMetadata,        "GetWriterMetadata",        cells(".  .  x  x  x  x  x  x"), MetadataKept,
+    {Call::SetContext,               "SetContext",               cells(".  x  .  .  .  .  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::SetBackupState,           "SetBackupState",           cells(".  x  x  .  .  .  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::DisableWriterClasses,     "DisableWriterClasses",     cells(".  x  .  .  .  .  .  .  x  .  .  ."), Idle, kStays, kStays},
+    {Call::EnableWriterClasses,      "EnableWriterClasses",      cells(".  x  .  .  .  .  .  .  x  .  .  ."), Idle, kStays, kStays},
+    {Call::DisableWriterInstances,   "DisableWriterInstances",   cells(".  x  .  .  .  .  .  .  x  .  .  ."), Idle, kStays, kStays},
+    {Call::GatherWriterMetadata,     "GatherWriterMetadata",     cells(".  x  .  .  .  .  .  .  x  .  .  ."), Idle,
+     P::MetadataGathered, P::MetadataGathered, P::RestoreGathered},
+    {Call::GetWriterMetadataCount,   "GetWriterMetadataCount",   cells(".  .  x  x  x  x  x  x  .  x  x  x"), None, kStays, kStays},
+    {Call::GetWriterMetadata,        "GetWriterMetadata",        cells(".  .  x  x  x  x  x  x  .  x  x  x"), MetadataKept,
      kStays, kStays},
-    {Call::GetWriterMetadataEx,      "GetWriterMetadataEx",      cells(".  .  x  x  x  x  x  x"), MetadataKept,
+    {Call::GetWriterMetadataEx,      "GetWriterMetadataEx",      cells(".  .  x  x  x  x  x  x  .  x  x  x"), MetadataKept,
      kStays, kStays},
-    {Call::FreeWriterMetadata,       "FreeWriterMetadata",       cells(".  .  x  x  x  x  x  x"), None, kStays, kStays},
-    {Call::AddComponent,             "AddComponent",             cells(".  .  x  .  .  .  .  ."), Idle, kStays, kStays},
-    {Call::SetBackupOptions,         "SetBackupOptions",         cells(".  .  x  .  .  .  .  ."), Idle, kStays, kStays},
-    {Call::SetPreviousBackupStamp,   "SetPreviousBackupStamp",   cells(".  .  x  .  .  .  .  ."), Idle, kStays, kStays},
-    {Call::GetWriterComponentsCount, "GetWriterComponentsCount", cells(".  .  x  x  x  x  x  x"), Idle, kStays, kStays},
-    {Call::GetWriterComponents,      "GetWriterComponents",      cells(".  .  x  x  x  x  x  x"), Idle, kStays, kStays},
-    {Call::PrepareForBackup,         "PrepareForBackup",         cells(".  .  w  .  .  .  .  ."), Idle,
+    {Call::FreeWriterMetadata,       "FreeWriterMetadata",       cells(".  .  x  x  x  x  x  x  .  x  x  x"), None, kStays, kStays},
+    {Call::AddComponent,             "AddComponent",             cells(".  .  x  .  .  .  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::SetBackupOptions,         "SetBackupOptions",         cells(".  .  x  .  .  .  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::SetPreviousBackupStamp,   "SetPreviousBackupStamp",   cells(".  .  x  .  .  .  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::GetWriterComponentsCount, "GetWriterComponentsCount", cells(".  .  x  x  x  x  x  x  x  x  x  x"), Idle, kStays, kStays},
+    {Call::GetWriterComponents,      "GetWriterComponents",      cells(".  .  x  x  x  x  x  x  x  x  x  x"), Idle, kStays, kStays},
+    {Call::PrepareForBackup,         "PrepareForBackup",         cells(".  .  w  .  .  .  .  .  .  .  .  ."), Idle,
      P::BackupPrepared, P::BackupPrepared},
-    {Call::StartSnapshotSet,         "StartSnapshotSet",         cells(".  n  x  x  .  .  .  ."), Idle | SetNotStarted,
+    {Call::StartSnapshotSet,         "StartSnapshotSet",         cells(".  n  x  x  .  .  .  .  .  .  .  ."), Idle | SetNotStarted,
      kStays, kStays},
-    {Call::AddToSnapshotSet,         "AddToSnapshotSet",         cells(".  x  x  x  x  x  x  x"), Idle | SetInCreation,
+    {Call::AddToSnapshotSet,         "AddToSnapshotSet",         cells(".  x  x  x  x  x  x  x  .  .  .  ."), Idle | SetInCreation,
      kStays, kStays},
-    {Call::DoSnapshotSet,            "DoSnapshotSet",            cells(".  n  n  x  .  .  .  ."), Idle | SetStarted,
+    {Call::DoSnapshotSet,            "DoSnapshotSet",            cells(".  n  n  x  .  .  .  .  .  .  .  ."), Idle | SetStarted,
      P::SnapshotCreated, P::SnapshotFailed},
-    {Call::SetBackupSucceeded,       "SetBackupSucceeded",       cells(".  .  .  .  x  .  .  ."), Idle, kStays, kStays},
-    {Call::BackupComplete,           "BackupComplete",           cells(".  .  .  .  x  .  .  ."), Idle,
+    {Call::SetBackupSucceeded,       "SetBackupSucceeded",       cells(".  .  .  .  x  .  .  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::BackupComplete,           "BackupComplete",           cells(".  .  .  .  x  .  .  .  .  .  .  ."), Idle,
      P::Completed, P::Completed},
-    {Call::GatherWriterStatus,       "GatherWriterStatus",       cells(".  .  x  x  x  x  x  x"), Idle, kStays, kStays},
-    {Call::GetWriterStatusCount,     "GetWriterStatusCount",     cells(".  .  x  x  x  x  x  x"), Idle | StatusGathered,
+    {Call::GatherWriterStatus,       "GatherWriterStatus",       cells(".  .  x  x  x  x  x  x  .  x  x  x"), Idle, kStays, kStays},
+    {Call::GetWriterStatusCount,     "GetWriterStatusCount",     cells(".  .  x  x  x  x  x  x  .  x  x  x"), Idle | StatusGathered,
      kStays, kStays},
-    {Call::GetWriterStatus,          "GetWriterStatus",          cells(".  .  x  x  x  x  x  x"), Idle | StatusGathered,
+    {Call::GetWriterStatus,          "GetWriterStatus",          cells(".  .  x  x  x  x  x  x  .  x  x  x"), Idle | StatusGathered,
      kStays, kStays},
-    {Call::GetWriterStatusEx,        "GetWriterStatusEx",        cells(".  .  x  x  x  x  x  x"), Idle | StatusGathered,
+    {Call::GetWriterStatusEx,        "GetWriterStatusEx",        cells(".  .  x  x  x  x  x  x  .  x  x  x"), Idle | StatusGathered,
      kStays, kStays},
-    {Call::FreeWriterStatus,         "FreeWriterStatus",         cells(".  .  x  x  x  x  x  x"), Idle | StatusGathered,
+    {Call::FreeWriterStatus,         "FreeWriterStatus",         cells(".  .  x  x  x  x  x  x  .  x  x  x"), Idle | StatusGathered,
      kStays, kStays},
-    {Call::AbortBackup,              "AbortBackup",              cells(".  x  x  x  x  x  x  x"), None,
+    {Call::AbortBackup,              "AbortBackup",              cells(".  x  x  x  x  x  x  x  .  .  .  ."), None,
      P::Aborted, P::Aborted},
+    // C-8.1: the document holds what PrepareForBackup's writers wrote; not in a restore.
+    {Call::SaveAsXML,                "SaveAsXML",                cells(".  .  .  x  x  x  x  .  .  .  .  ."), Idle, kStays, kStays},
+    {Call::InitializeForRestore,     "InitializeForRestore",     cells("x  .  .  .  .  .  .  .  .  .  .  ."), None,
+     P::RestoreInitialized, kStays},
+    // C-8.6: what the requester decides about the restore, before PreRestore.
+    {Call::SetRestoreState,          "SetRestoreState",          cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::SetSelectedForRestore,    "SetSelectedForRestore",    cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::SetSelectedForRestoreEx,  "SetSelectedForRestoreEx",  cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::SetRestoreOptions,        "SetRestoreOptions",        cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::SetAdditionalRestores,    "SetAdditionalRestores",    cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::AddRestoreSubcomponent,   "AddRestoreSubcomponent",   cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::AddNewTarget,             "AddNewTarget",             cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::AddAlternativeLocationMapping, "AddAlternativeLocationMapping",
+                                                                 cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::SetRangesFilePath,        "SetRangesFilePath",        cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::SetAuthoritativeRestore,  "SetAuthoritativeRestore",  cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::SetRollForward,           "SetRollForward",           cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::SetRestoreName,           "SetRestoreName",           cells(".  .  .  .  .  .  .  .  x  x  .  ."), Idle, kStays, kStays},
+    {Call::PreRestore,               "PreRestore",               cells(".  .  .  .  .  .  .  .  .  x  .  ."), Idle,
+     P::PreRestored, P::PreRestored},
+    // After the files are back, before PostRestore (SetFileRestoreStatus page).
+    {Call::SetFileRestoreStatus,     "SetFileRestoreStatus",     cells(".  .  .  .  .  .  .  .  .  .  x  ."), Idle, kStays, kStays},
+    {Call::PostRestore,              "PostRestore",              cells(".  .  .  .  .  .  .  .  .  .  x  ."), Idle,
+     P::PostRestored, P::PostRestored},
 };
 
 static_assert(std::size(kRules) == kCallCount, "one rule per call");
@@ -132,6 +158,10 @@ const CallRule &rule_of(Call call) noexcept
     return kRules[static_cast<int>(call)];
 }
 
+constexpr PhaseSet kRestorePhases = static_cast<PhaseSet>(
+    (1u << static_cast<int>(Phase::RestoreInitialized)) | (1u << static_cast<int>(Phase::RestoreGathered)) |
+    (1u << static_cast<int>(Phase::PreRestored)) | (1u << static_cast<int>(Phase::PostRestored)));
+
 bool in(PhaseSet phases, Phase phase) noexcept
 {
     return (phases >> static_cast<int>(phase) & 1u) != 0;
@@ -141,7 +171,7 @@ bool in(PhaseSet phases, Phase phase) noexcept
 const char *phase_story(Phase phase) noexcept
 {
     switch (phase) {
-    case Phase::Created: return "before InitializeForBackup";
+    case Phase::Created: return "on a new object (before InitializeForBackup or InitializeForRestore)";
     case Phase::Initialized: return "after InitializeForBackup";
     case Phase::MetadataGathered: return "after GatherWriterMetadata";
     case Phase::BackupPrepared: return "after PrepareForBackup";
@@ -149,6 +179,10 @@ const char *phase_story(Phase phase) noexcept
     case Phase::SnapshotFailed: return "after a DoSnapshotSet that made no set";
     case Phase::Completed: return "after BackupComplete";
     case Phase::Aborted: return "after AbortBackup";
+    case Phase::RestoreInitialized: return "after InitializeForRestore";
+    case Phase::RestoreGathered: return "after GatherWriterMetadata (restore)";
+    case Phase::PreRestored: return "after PreRestore";
+    case Phase::PostRestored: return "after PostRestore";
     }
     return "?";
 }
@@ -157,8 +191,8 @@ const char *phase_story(Phase phase) noexcept
 std::string arrival(Phase phase)
 {
     for (const CallRule &rule : kRules) {
-        if (rule.next == phase && rule.call != Call::AbortBackup) {
-            const bool asynchronous = rule.call != Call::InitializeForBackup;
+        if ((rule.next == phase || rule.next_in_restore == phase) && rule.call != Call::AbortBackup) {
+            const bool asynchronous = rule.call != Call::InitializeForBackup && rule.call != Call::InitializeForRestore;
             return std::string(rule.name) + (asynchronous ? " completed" : "");
         }
     }
@@ -195,8 +229,17 @@ const char *phase_name(Phase phase) noexcept
     case Phase::SnapshotFailed: return "SnapshotFailed";
     case Phase::Completed: return "Completed";
     case Phase::Aborted: return "Aborted";
+    case Phase::RestoreInitialized: return "RestoreInitialized";
+    case Phase::RestoreGathered: return "RestoreGathered";
+    case Phase::PreRestored: return "PreRestored";
+    case Phase::PostRestored: return "PostRestored";
     }
     return "?";
+}
+
+bool is_restore(Phase phase) noexcept
+{
+    return static_cast<int>(phase) >= static_cast<int>(Phase::RestoreInitialized);
 }
 
 const char *call_name(Call call) noexcept
@@ -215,14 +258,26 @@ Admission admit(Call call, const SessionFacts &facts)
         if (phases == 0) {
             return refuse(rule, "in a context without writers (VSS_VOLSNAP_ATTR_NO_WRITERS): no writer takes part");
         }
-        int first = 0;
-        while (!in(phases, static_cast<Phase>(first))) {
-            ++first;
+        // Created starts both sequences; past it, only the phases of the
+        // object's own sequence (backup or restore) say what had to come first.
+        // Created starts both sequences (counted as the backup's here); past
+        // it, the phases of the object's own sequence say what had to come first.
+        const bool restore = is_restore(facts.phase);
+        const PhaseSet mode = restore ? kRestorePhases : static_cast<PhaseSet>(~kRestorePhases);
+        const PhaseSet listed = (phases & mode) != 0 ? (phases & mode) : phases;
+        std::string when;
+        if (facts.phase != Phase::Created && (phases & mode) == 0) {
+            when = restore ? "in a restore (the object was initialized with InitializeForRestore)"
+                           : "in a backup (the object was initialized with InitializeForBackup)";
+        } else {
+            int first = 0;
+            while (!in(listed, static_cast<Phase>(first))) {
+                ++first;
+            }
+            when = static_cast<int>(facts.phase) < first ? "before " + arrival(static_cast<Phase>(first))
+                                                         : std::string(phase_story(facts.phase));
         }
-        const std::string when = static_cast<int>(facts.phase) < first
-                                     ? "before " + arrival(static_cast<Phase>(first))
-                                     : std::string(phase_story(facts.phase));
-        return refuse(rule, when + " (admitted only " + admitted_phases(phases) + ")");
+        return refuse(rule, when + " (admitted only " + admitted_phases(listed) + ")");
     }
     if ((rule.needs & Idle) != 0 && facts.running) {
         return refuse(rule, std::string("while ") + call_name(*facts.running) +
@@ -247,9 +302,12 @@ Admission admit(Call call, const SessionFacts &facts)
     return {};
 }
 
-std::optional<Phase> phase_after(Call call, bool succeeded) noexcept
+std::optional<Phase> phase_after(Call call, bool succeeded, Phase from) noexcept
 {
     const CallRule &rule = rule_of(call);
+    if (is_restore(from) && rule.next_in_restore) {
+        return rule.next_in_restore;
+    }
     return succeeded ? rule.next : rule.next_failed;
 }
 
@@ -259,6 +317,10 @@ bool backup_under_way(const SessionFacts &facts) noexcept
     case Phase::Created:
     case Phase::Completed:
     case Phase::Aborted:
+    case Phase::RestoreInitialized:
+    case Phase::RestoreGathered:
+    case Phase::PreRestored:
+    case Phase::PostRestored:
         return false;
     case Phase::BackupPrepared:
     case Phase::SnapshotCreated:

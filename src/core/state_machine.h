@@ -29,8 +29,16 @@ enum class Phase : std::uint8_t {
     SnapshotFailed,   // DoSnapshotSet ended without a set
     Completed,        // BackupComplete finished
     Aborted,          // AbortBackup
+    // A restore (C-3.2): the same object, started with InitializeForRestore.
+    RestoreInitialized, // InitializeForRestore read the Backup Components Document
+    RestoreGathered,    // GatherWriterMetadata finished during a restore
+    PreRestored,        // PreRestore finished
+    PostRestored,       // PostRestore finished
 };
-inline constexpr int kPhaseCount = 8;
+inline constexpr int kPhaseCount = 12;
+
+// A restore phase (RestoreInitialized on).
+bool is_restore(Phase phase) noexcept;
 
 const char *phase_name(Phase phase) noexcept;
 
@@ -64,8 +72,26 @@ enum class Call : std::uint8_t {
     GetWriterStatusEx,
     FreeWriterStatus,
     AbortBackup,
+    // The documents and the restore sequence (C-8).
+    SaveAsXML,
+    InitializeForRestore,
+    SetRestoreState,
+    SetSelectedForRestore,
+    SetSelectedForRestoreEx,
+    SetRestoreOptions,
+    SetAdditionalRestores,
+    AddRestoreSubcomponent,
+    AddNewTarget,
+    AddAlternativeLocationMapping,
+    SetRangesFilePath,
+    SetAuthoritativeRestore,
+    SetRollForward,
+    SetRestoreName,
+    PreRestore,
+    SetFileRestoreStatus,
+    PostRestore,
 };
-inline constexpr int kCallCount = 28;
+inline constexpr int kCallCount = 45;
 
 const char *call_name(Call call) noexcept; // the SDK method: "DoSnapshotSet"
 
@@ -90,10 +116,10 @@ struct Admission {
 
 Admission admit(Call call, const SessionFacts &facts);
 
-// The phase `call` leads to when it ends (an asynchronous step: when its work
-// ends), or nullopt when the phase stays. `succeeded` matters for
-// DoSnapshotSet only: a set, or none.
-std::optional<Phase> phase_after(Call call, bool succeeded) noexcept;
+// The phase `call`, made in phase `from`, leads to when it ends (an
+// asynchronous step: when its work ends), or nullopt when the phase stays.
+// `succeeded` matters for DoSnapshotSet only: a set, or none.
+std::optional<Phase> phase_after(Call call, bool succeeded, Phase from) noexcept;
 
 // AbortBackup does something only while a backup is under way: from
 // StartSnapshotSet or PrepareForBackup until BackupComplete (the SDK ignores

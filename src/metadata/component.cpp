@@ -6,6 +6,7 @@
 #include "com/out.h"
 #include "core/state_machine.h"
 #include "metadata/strings.h"
+#include "metadata/wm_filedesc.h"
 
 #include <mutex>
 #include <string>
@@ -211,20 +212,18 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetAlternateLocationMappingCount(UINT *pcMappings) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!com::clear_out(pcMappings)) {
-        return E_INVALIDARG;
-    }
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return count(&SelectedComponent::alternate_mappings, pcMappings);
 }
 VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE Component::GetAlternateLocationMapping(UINT /*iMapping*/, IVssWMFiledesc **ppFiledesc) noexcept
+HRESULT STDMETHODCALLTYPE Component::GetAlternateLocationMapping(UINT iMapping, IVssWMFiledesc **ppFiledesc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
     if (!com::clear_out(ppFiledesc)) {
         return E_INVALIDARG;
     }
-    return VSS_E_OBJECT_NOT_FOUND;
+    return item(&SelectedComponent::alternate_mappings, iMapping,
+                [&](const core::FileSpec &mapping) { *ppFiledesc = new WmFiledesc(mapping); });
 }
 VSSAPI_CATCH_RETURN()
 
@@ -289,7 +288,8 @@ try {
                   SelectedComponent::PartialFile{copy_wide(wszPath),
                                                  copy_wide(wszFilename),
                                                  copy_wide(wszRanges),
-                                                 copy_wide(wszMetadata)});
+                                                 copy_wide(wszMetadata),
+                                                 {}});
 }
 VSSAPI_CATCH_RETURN()
 

@@ -1,14 +1,14 @@
 // The restore side of IVssComponent and IVssComponentEx (component.h): what
 // a restore requester sets and the writer reads, and the writer's own restore
 // data (directed targets, restore metadata, restore target and messages).
-// Until a restore requester stores them, the requester's values read as a
-// backup session's defaults.
+// In a backup session the requester's restore values read as their defaults.
 #include "metadata/component.h"
 
 #include "com/barrier.h"
 #include "com/enum_value.h"
 #include "com/out.h"
 #include "metadata/strings.h"
+#include "metadata/wm_filedesc.h"
 
 #include <string>
 #include <utility>
@@ -23,7 +23,10 @@ try {
     if (!com::clear_out(pbSelectedForRestore)) {
         return E_INVALIDARG;
     }
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return with_component([&](SelectedComponent &c) {
+        *pbSelectedForRestore = c.selected_for_restore;
+        return S_OK;
+    });
 }
 VSSAPI_CATCH_RETURN()
 
@@ -33,27 +36,28 @@ try {
     if (!com::clear_out(pbAdditionalRestores)) {
         return E_INVALIDARG;
     }
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return with_component([&](SelectedComponent &c) {
+        *pbAdditionalRestores = c.additional_restores;
+        return S_OK;
+    });
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetNewTargetCount(UINT *pcNewTarget) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!com::clear_out(pcNewTarget)) {
-        return E_INVALIDARG;
-    }
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return count(&SelectedComponent::new_targets, pcNewTarget);
 }
 VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE Component::GetNewTarget(UINT /*iNewTarget*/, IVssWMFiledesc **ppFiledesc) noexcept
+HRESULT STDMETHODCALLTYPE Component::GetNewTarget(UINT iNewTarget, IVssWMFiledesc **ppFiledesc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
     if (!com::clear_out(ppFiledesc)) {
         return E_INVALIDARG;
     }
-    return VSS_E_OBJECT_NOT_FOUND;
+    return item(&SelectedComponent::new_targets, iNewTarget,
+                [&](const core::FileSpec &target) { *ppFiledesc = new WmFiledesc(target); });
 }
 VSSAPI_CATCH_RETURN()
 
@@ -182,44 +186,44 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE Component::GetRestoreOptions(BSTR *pbstrRestoreOptions) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!com::clear_out(pbstrRestoreOptions)) {
-        return E_INVALIDARG;
-    }
-    return with_component([](SelectedComponent &) { return S_FALSE; });
+    return read_string(&SelectedComponent::restore_options, pbstrRestoreOptions);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetRestoreSubcomponentCount(UINT *pcRestoreSubcomponent) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (!com::clear_out(pcRestoreSubcomponent)) {
-        return E_INVALIDARG;
-    }
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return count(&SelectedComponent::restore_subcomponents, pcRestoreSubcomponent);
 }
 VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE Component::GetRestoreSubcomponent(UINT /*iComponent*/, BSTR *pbstrLogicalPath, BSTR *pbstrComponentName, bool *pbRepair) noexcept
+HRESULT STDMETHODCALLTYPE Component::GetRestoreSubcomponent(UINT iComponent, BSTR *pbstrLogicalPath, BSTR *pbstrComponentName, bool *pbRepair) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
     if (!com::clear_out(pbstrLogicalPath, pbstrComponentName, pbRepair)) {
         return E_INVALIDARG;
     }
-    return VSS_E_OBJECT_NOT_FOUND;
+    return item(&SelectedComponent::restore_subcomponents, iComponent,
+                [&](const SelectedComponent::Subcomponent &sub) {
+                    com::give_bstrs({{pbstrLogicalPath, sub.logical_path, true}, {pbstrComponentName, sub.name}});
+                    *pbRepair = sub.repair;
+                });
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE Component::GetFileRestoreStatus(VSS_FILE_RESTORE_STATUS *pStatus) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    if (pStatus == nullptr) {
+    if (!com::clear_out(pStatus)) {
         return E_INVALIDARG;
     }
     if (!access_.restore) {
         return VSS_E_BAD_STATE; // the SDK page: only part of a restore
     }
-    *pStatus = VSS_RS_UNDEFINED;
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return with_component([&](SelectedComponent &c) {
+        *pStatus = c.file_restore_status;
+        return S_OK;
+    });
 }
 VSSAPI_CATCH_RETURN()
 
@@ -231,7 +235,10 @@ try {
     if (!com::clear_out(pbAuth)) {
         return E_INVALIDARG;
     }
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return with_component([&](SelectedComponent &c) {
+        *pbAuth = c.authoritative_restore;
+        return S_OK;
+    });
 }
 VSSAPI_CATCH_RETURN()
 
@@ -241,7 +248,11 @@ try {
     if (!com::clear_out(pRollType, pbstrPoint)) {
         return E_INVALIDARG;
     }
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return with_component([&](SelectedComponent &c) {
+        com::give_bstrs({{pbstrPoint, c.roll_forward_point, true}});
+        *pRollType = c.roll_forward;
+        return S_OK;
+    });
 }
 VSSAPI_CATCH_RETURN()
 
@@ -252,7 +263,10 @@ try {
         return E_INVALIDARG;
     }
     // The SDK page lists no S_FALSE: no name is S_OK with NULL.
-    return with_component([](SelectedComponent &) { return S_OK; });
+    return with_component([&](SelectedComponent &c) {
+        com::give_bstrs({{pbstrName, c.restore_name, true}});
+        return S_OK;
+    });
 }
 VSSAPI_CATCH_RETURN()
 

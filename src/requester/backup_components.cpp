@@ -13,10 +13,9 @@
 namespace vssapi::requester {
 namespace {
 
-// Restore (InitializeForRestore ... PostRestore), the XML documents
-// (SaveAsXML) and snapshot management and recovery (Expose, Revert, Break,
-// Import, FastRecovery, RecoverSet) are issue 10 (restore and the XML
-// documents); until it lands they say so with E_NOTIMPL.
+// Snapshot management and recovery (Expose, Revert, Break, Import,
+// FastRecovery, RecoverSet) are the rest of issue 10; until they land they
+// say so with E_NOTIMPL. Restore and the document are backup_components_restore.cpp.
 constexpr HRESULT kNeedsRestoreIssue = E_NOTIMPL;
 
 } // namespace
@@ -33,84 +32,6 @@ gsl::span<const com::InterfaceEntry> BackupComponents::interface_table() noexcep
         {&IID_IVssBackupComponentsEx4, "IVssBackupComponentsEx4", &com::interface_cast<Self, IVssBackupComponentsEx4>},
     };
     return table;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::InitializeForRestore(BSTR /*bstrXML*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreState(VSS_RESTORE_TYPE /*restoreType*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetSelectedForRestore(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bSelectedForRestore*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreOptions(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszRestoreOptions*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetAdditionalRestores(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bAdditionalRestores*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SaveAsXML(BSTR */*pbstrXML*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::AddAlternativeLocationMapping(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszPath*/, LPCWSTR /*wszFilespec*/, bool /*bRecursive*/, LPCWSTR /*wszDestination*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::AddRestoreSubcomponent(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszSubComponentLogicalPath*/, LPCWSTR /*wszSubComponentName*/, bool /*bRepair*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetFileRestoreStatus(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, VSS_FILE_RESTORE_STATUS /*status*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::AddNewTarget(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszPath*/, LPCWSTR /*wszFileName*/, bool /*bRecursive*/, LPCWSTR /*wszAlternatePath*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRangesFilePath(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, UINT /*iPartialFile*/, LPCWSTR /*wszRangesFile*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::PreRestore(IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::PostRestore(IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
 }
 
 HRESULT STDMETHODCALLTYPE BackupComponents::ImportSnapshots(IVssAsync **/*ppAsync*/) noexcept
@@ -143,31 +64,7 @@ HRESULT STDMETHODCALLTYPE BackupComponents::QueryRevertStatus(VSS_PWSZ /*pwszVol
     return kNeedsRestoreIssue;
 }
 
-HRESULT STDMETHODCALLTYPE BackupComponents::SetSelectedForRestoreEx(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bSelectedForRestore*/, VSS_ID /*instanceId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
 HRESULT STDMETHODCALLTYPE BackupComponents::UnexposeSnapshot(VSS_ID /*snapshotId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetAuthoritativeRestore(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, bool /*bAuth*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRollForward(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, VSS_ROLLFORWARD_TYPE /*rollType*/, LPCWSTR /*wszRollForwardPoint*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreName(VSS_ID /*writerId*/, VSS_COMPONENT_TYPE /*ct*/, LPCWSTR /*wszLogicalPath*/, LPCWSTR /*wszComponentName*/, LPCWSTR /*wszRestoreName*/) noexcept
 {
     VSSAPI_CHECK_ALIVE();
     return kNeedsRestoreIssue;
@@ -212,26 +109,6 @@ HRESULT STDMETHODCALLTYPE BackupComponents::GetRootAndLogicalPrefixPaths(VSS_PWS
 
 // ---- the backup sequence (core::Session does the work) ----------------
 
-namespace {
-
-std::u16string text_of(LPCWSTR text)
-{
-    return std::u16string(com::wide_view(text));
-}
-
-core::ComponentKey component_key(const VSS_ID &writer_id, VSS_COMPONENT_TYPE type, LPCWSTR logical_path,
-                                 LPCWSTR name)
-{
-    core::ComponentKey key;
-    key.writer_class_id = writer_id;
-    key.type = type;
-    key.logical_path = text_of(logical_path);
-    key.name = text_of(name);
-    return key;
-}
-
-} // namespace
-
 BackupComponents::BackupComponents() : BackupComponents(core::Coordinator::current()) {}
 
 BackupComponents::BackupComponents(std::shared_ptr<core::Coordinator> coordinator)
@@ -270,16 +147,6 @@ try {
     }
     *idSession = session_->id();
     return S_OK;
-}
-VSSAPI_CATCH_RETURN()
-
-HRESULT STDMETHODCALLTYPE BackupComponents::InitializeForBackup(BSTR bstrXML) noexcept
-try {
-    VSSAPI_CHECK_ALIVE();
-    if (bstrXML != nullptr) {
-        return kNeedsRestoreIssue; // resuming from a saved Backup Components Document needs issue 10
-    }
-    return session_->initialize_for_backup();
 }
 VSSAPI_CATCH_RETURN()
 
@@ -474,6 +341,7 @@ try {
         return found;
     }
     core::ComponentAccess access; // the requester's view: read-only
+    access.restore = core::is_restore(session_->phase());
     *ppWriter = new metadata::WriterComponents(std::move(store), access);
     return S_OK;
 }

@@ -3,16 +3,39 @@
 // whose slots are the SDK's (vsbackup.h, pinned by tests/abi/slots_test.c).
 //
 // It translates between the SDK's types (BSTR, LPCWSTR, IVssAsync) and one
-// core::Session, which holds the sequence and its rules. Restore, XML and
-// recovery slots answer E_NOTIMPL until issue 10 (restore and the XML documents).
+// core::Session, which holds the sequence and its rules. The backup's slots are
+// backup_components.cpp; the document (SaveAsXML, InitializeForBackup(xml))
+// and the restore are backup_components_restore.cpp. Snapshot management and
+// recovery slots answer E_NOTIMPL until the rest of issue 10 lands.
 #pragma once
 
+#include "com/bstr.h"
 #include "com/object.h"
 #include "core/session.h"
 
 #include <vsbackup.h>
 
+#include <functional>
+#include <string>
+
 namespace vssapi::requester {
+
+// The component a requester call names, in the core's terms.
+inline core::ComponentKey component_key(const VSS_ID &writer_id, VSS_COMPONENT_TYPE type, LPCWSTR logical_path,
+                                        LPCWSTR name)
+{
+    core::ComponentKey key;
+    key.writer_class_id = writer_id;
+    key.type = type;
+    key.logical_path = com::wide_view(logical_path);
+    key.name = com::wide_view(name);
+    return key;
+}
+
+inline std::u16string text_of(LPCWSTR text)
+{
+    return std::u16string(com::wide_view(text));
+}
 
 class BackupComponents final
     : public com::ComObject<BackupComponents, IVssBackupComponentsEx4> {
@@ -100,6 +123,11 @@ private:
     HRESULT writer_status(core::Call call, UINT iWriter, VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriter,
                           VSS_WRITER_STATE *pnStatus, HRESULT *phrFailureWriter, HRESULT *phrApplication,
                           BSTR *pbstrApplicationMessage) noexcept;
+
+    // A restore setter of the SDK: checks the component's name, then the session.
+    HRESULT change_for_restore(core::Call call, const VSS_ID &writer_id, const VSS_ID *instance_id,
+                               VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name,
+                               const std::function<HRESULT(core::SelectedComponent &)> &change);
 
     // Reset at the last Release: a tombstone keeps no session, writer or coordinator alive.
     std::unique_ptr<core::Session> session_;

@@ -380,6 +380,7 @@ try {
         core::ComponentAccess access;
         access.side = core::ComponentAccess::Side::Writer;
         access.event = call.event;
+        access.restore = call.event == core::Event::PreRestore || call.event == core::Event::PostRestore;
         components = new metadata::WriterComponents(call.components, access);
     }
     auto invoke = [&](VSSAPI_COMPONENTS_HANDLER *handler) {

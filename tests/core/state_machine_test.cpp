@@ -15,15 +15,17 @@ using namespace vssapi::core;
 
 namespace {
 
-constexpr Phase kPhases[] = {Phase::Created,         Phase::Initialized,     Phase::MetadataGathered,
-                             Phase::BackupPrepared,  Phase::SnapshotCreated, Phase::SnapshotFailed,
-                             Phase::Completed,       Phase::Aborted};
+constexpr Phase kPhases[] = {Phase::Created,         Phase::Initialized,        Phase::MetadataGathered,
+                             Phase::BackupPrepared,  Phase::SnapshotCreated,    Phase::SnapshotFailed,
+                             Phase::Completed,       Phase::Aborted,            Phase::RestoreInitialized,
+                             Phase::RestoreGathered, Phase::PreRestored,        Phase::PostRestored};
 
 // What a call × phase cell should answer, per configuration of the other facts:
 //   WA: writers take part, no snapshot set started, no status gathered
 //   WB: writers take part, set started and in creation, status gathered
 //   NA, NB: the same in a context without writers (VSS_VOLSNAP_ATTR_NO_WRITERS)
-// 'x' admitted (S_OK), '.' VSS_E_BAD_STATE. Phases: Cr In MG BP SC SF Co Ab.
+// 'x' admitted (S_OK), '.' VSS_E_BAD_STATE. Phases: Cr In MG BP SC SF Co Ab, then
+// the restore's Ri Rg Pr Po.
 struct Expected {
     Call call;
     const char *name;
@@ -31,34 +33,51 @@ struct Expected {
 };
 
 constexpr Expected kExpected[] = {
-    {Call::InitializeForBackup, "InitializeForBackup", "x.......", "x.......", "x.......", "x......."},
-    {Call::SetContext, "SetContext", ".x......", ".x......", ".x......", ".x......"},
-    {Call::SetBackupState, "SetBackupState", ".xx.....", ".xx.....", ".xx.....", ".xx....."},
-    {Call::DisableWriterClasses, "DisableWriterClasses", ".x......", ".x......", ".x......", ".x......"},
-    {Call::EnableWriterClasses, "EnableWriterClasses", ".x......", ".x......", ".x......", ".x......"},
-    {Call::DisableWriterInstances, "DisableWriterInstances", ".x......", ".x......", ".x......", ".x......"},
-    {Call::GatherWriterMetadata, "GatherWriterMetadata", ".x......", ".x......", ".x......", ".x......"},
-    {Call::GetWriterMetadataCount, "GetWriterMetadataCount", "..xxxxxx", "..xxxxxx", "..xxxxxx", "..xxxxxx"},
-    {Call::GetWriterMetadata, "GetWriterMetadata", "..xxxxxx", "..xxxxxx", "..xxxxxx", "..xxxxxx"},
-    {Call::GetWriterMetadataEx, "GetWriterMetadataEx", "..xxxxxx", "..xxxxxx", "..xxxxxx", "..xxxxxx"},
-    {Call::FreeWriterMetadata, "FreeWriterMetadata", "..xxxxxx", "..xxxxxx", "..xxxxxx", "..xxxxxx"},
-    {Call::AddComponent, "AddComponent", "..x.....", "..x.....", "..x.....", "..x....."},
-    {Call::SetBackupOptions, "SetBackupOptions", "..x.....", "..x.....", "..x.....", "..x....."},
-    {Call::SetPreviousBackupStamp, "SetPreviousBackupStamp", "..x.....", "..x.....", "..x.....", "..x....."},
-    {Call::GetWriterComponentsCount, "GetWriterComponentsCount", "..xxxxxx", "..xxxxxx", "..xxxxxx", "..xxxxxx"},
-    {Call::GetWriterComponents, "GetWriterComponents", "..xxxxxx", "..xxxxxx", "..xxxxxx", "..xxxxxx"},
-    {Call::PrepareForBackup, "PrepareForBackup", "..x.....", "..x.....", "........", "........"},
-    {Call::StartSnapshotSet, "StartSnapshotSet", "..xx....", "........", ".xxx....", "........"},
-    {Call::AddToSnapshotSet, "AddToSnapshotSet", "........", ".xxxxxxx", "........", ".xxxxxxx"},
-    {Call::DoSnapshotSet, "DoSnapshotSet", "........", "...x....", "........", ".xxx...."},
-    {Call::SetBackupSucceeded, "SetBackupSucceeded", "....x...", "....x...", "....x...", "....x..."},
-    {Call::BackupComplete, "BackupComplete", "....x...", "....x...", "....x...", "....x..."},
-    {Call::GatherWriterStatus, "GatherWriterStatus", "..xxxxxx", "..xxxxxx", "..xxxxxx", "..xxxxxx"},
-    {Call::GetWriterStatusCount, "GetWriterStatusCount", "........", "..xxxxxx", "........", "..xxxxxx"},
-    {Call::GetWriterStatus, "GetWriterStatus", "........", "..xxxxxx", "........", "..xxxxxx"},
-    {Call::GetWriterStatusEx, "GetWriterStatusEx", "........", "..xxxxxx", "........", "..xxxxxx"},
-    {Call::FreeWriterStatus, "FreeWriterStatus", "........", "..xxxxxx", "........", "..xxxxxx"},
-    {Call::AbortBackup, "AbortBackup", ".xxxxxxx", ".xxxxxxx", ".xxxxxxx", ".xxxxxxx"},
+    {Call::InitializeForBackup, "InitializeForBackup", "x...........", "x...........", "x...........", "x..........."},
+    {Call::SetContext, "SetContext", ".x..........", ".x..........", ".x..........", ".x.........."},
+    {Call::SetBackupState, "SetBackupState", ".xx.........", ".xx.........", ".xx.........", ".xx........."},
+    {Call::DisableWriterClasses, "DisableWriterClasses", ".x......x...", ".x......x...", ".x......x...", ".x......x..."},
+    {Call::EnableWriterClasses, "EnableWriterClasses", ".x......x...", ".x......x...", ".x......x...", ".x......x..."},
+    {Call::DisableWriterInstances, "DisableWriterInstances", ".x......x...", ".x......x...", ".x......x...", ".x......x..."},
+    {Call::GatherWriterMetadata, "GatherWriterMetadata", ".x......x...", ".x......x...", ".x......x...", ".x......x..."},
+    {Call::GetWriterMetadataCount, "GetWriterMetadataCount", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx"},
+    {Call::GetWriterMetadata, "GetWriterMetadata", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx"},
+    {Call::GetWriterMetadataEx, "GetWriterMetadataEx", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx"},
+    {Call::FreeWriterMetadata, "FreeWriterMetadata", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx"},
+    {Call::AddComponent, "AddComponent", "..x.........", "..x.........", "..x.........", "..x........."},
+    {Call::SetBackupOptions, "SetBackupOptions", "..x.........", "..x.........", "..x.........", "..x........."},
+    {Call::SetPreviousBackupStamp, "SetPreviousBackupStamp", "..x.........", "..x.........", "..x.........", "..x........."},
+    {Call::GetWriterComponentsCount, "GetWriterComponentsCount", "..xxxxxxxxxx", "..xxxxxxxxxx", "..xxxxxxxxxx", "..xxxxxxxxxx"},
+    {Call::GetWriterComponents, "GetWriterComponents", "..xxxxxxxxxx", "..xxxxxxxxxx", "..xxxxxxxxxx", "..xxxxxxxxxx"},
+    {Call::PrepareForBackup, "PrepareForBackup", "..x.........", "..x.........", "............", "............"},
+    {Call::StartSnapshotSet, "StartSnapshotSet", "..xx........", "............", ".xxx........", "............"},
+    {Call::AddToSnapshotSet, "AddToSnapshotSet", "............", ".xxxxxxx....", "............", ".xxxxxxx...."},
+    {Call::DoSnapshotSet, "DoSnapshotSet", "............", "...x........", "............", ".xxx........"},
+    {Call::SetBackupSucceeded, "SetBackupSucceeded", "....x.......", "....x.......", "....x.......", "....x......."},
+    {Call::BackupComplete, "BackupComplete", "....x.......", "....x.......", "....x.......", "....x......."},
+    {Call::GatherWriterStatus, "GatherWriterStatus", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx", "..xxxxxx.xxx"},
+    {Call::GetWriterStatusCount, "GetWriterStatusCount", "............", "..xxxxxx.xxx", "............", "..xxxxxx.xxx"},
+    {Call::GetWriterStatus, "GetWriterStatus", "............", "..xxxxxx.xxx", "............", "..xxxxxx.xxx"},
+    {Call::GetWriterStatusEx, "GetWriterStatusEx", "............", "..xxxxxx.xxx", "............", "..xxxxxx.xxx"},
+    {Call::FreeWriterStatus, "FreeWriterStatus", "............", "..xxxxxx.xxx", "............", "..xxxxxx.xxx"},
+    {Call::AbortBackup, "AbortBackup", ".xxxxxxx....", ".xxxxxxx....", ".xxxxxxx....", ".xxxxxxx...."},
+    {Call::SaveAsXML, "SaveAsXML", "...xxxx.....", "...xxxx.....", "...xxxx.....", "...xxxx....."},
+    {Call::InitializeForRestore, "InitializeForRestore", "x...........", "x...........", "x...........", "x..........."},
+    {Call::SetRestoreState, "SetRestoreState", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::SetSelectedForRestore, "SetSelectedForRestore", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::SetSelectedForRestoreEx, "SetSelectedForRestoreEx", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::SetRestoreOptions, "SetRestoreOptions", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::SetAdditionalRestores, "SetAdditionalRestores", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::AddRestoreSubcomponent, "AddRestoreSubcomponent", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::AddNewTarget, "AddNewTarget", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::AddAlternativeLocationMapping, "AddAlternativeLocationMapping", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::SetRangesFilePath, "SetRangesFilePath", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::SetAuthoritativeRestore, "SetAuthoritativeRestore", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::SetRollForward, "SetRollForward", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::SetRestoreName, "SetRestoreName", "........xx..", "........xx..", "........xx..", "........xx.."},
+    {Call::PreRestore, "PreRestore", ".........x..", ".........x..", ".........x..", ".........x.."},
+    {Call::SetFileRestoreStatus, "SetFileRestoreStatus", "..........x.", "..........x.", "..........x.", "..........x."},
+    {Call::PostRestore, "PostRestore", "..........x.", "..........x.", "..........x.", "..........x."},
 };
 static_assert(std::size(kExpected) == kCallCount, "every call has its row");
 
@@ -145,6 +164,47 @@ TEST_CASE("C-3.8 state machine: a refusal says what had to come first and where 
           "AddToSnapshotSet after the snapshot set left creation (DoSnapshotSet ended or AbortBackup came)");
 }
 
+TEST_CASE("C-3.2 state machine: a restore's refusals say which sequence the object is in")
+{
+    SessionFacts f = facts(Phase::Created, true, false);
+    CHECK(admit(Call::PreRestore, f).reason ==
+          "PreRestore before GatherWriterMetadata completed (admitted only after GatherWriterMetadata (restore))");
+    CHECK(admit(Call::SetSelectedForRestore, f).reason ==
+          "SetSelectedForRestore before InitializeForRestore (admitted only after InitializeForRestore, after "
+          "GatherWriterMetadata (restore))");
+
+    f = facts(Phase::MetadataGathered, true, false);
+    CHECK(admit(Call::PreRestore, f).reason ==
+          "PreRestore in a backup (the object was initialized with InitializeForBackup) (admitted only after "
+          "GatherWriterMetadata (restore))");
+
+    f = facts(Phase::RestoreGathered, true, false);
+    CHECK(admit(Call::PrepareForBackup, f).reason ==
+          "PrepareForBackup in a restore (the object was initialized with InitializeForRestore) (admitted only "
+          "after GatherWriterMetadata)");
+    CHECK(admit(Call::SaveAsXML, f).reason ==
+          "SaveAsXML in a restore (the object was initialized with InitializeForRestore) (admitted only after "
+          "PrepareForBackup, after DoSnapshotSet made its set, after a DoSnapshotSet that made no set, after "
+          "BackupComplete)");
+    CHECK(admit(Call::PostRestore, f).reason ==
+          "PostRestore before PreRestore completed (admitted only after PreRestore)");
+
+    f = facts(Phase::PostRestored, true, false);
+    CHECK(admit(Call::SetSelectedForRestore, f).reason ==
+          "SetSelectedForRestore after PostRestore (admitted only after InitializeForRestore, after "
+          "GatherWriterMetadata (restore))");
+    CHECK(admit(Call::InitializeForRestore, f).reason ==
+          "InitializeForRestore in a restore (the object was initialized with InitializeForRestore) (admitted only "
+          "on a new object (before InitializeForBackup or InitializeForRestore))");
+
+    f = facts(Phase::BackupPrepared, true, false);
+    CHECK(admit(Call::SaveAsXML, f).reason.empty());
+    f = facts(Phase::MetadataGathered, true, false);
+    CHECK(admit(Call::SaveAsXML, f).reason ==
+          "SaveAsXML before PrepareForBackup completed (admitted only after PrepareForBackup, after DoSnapshotSet "
+          "made its set, after a DoSnapshotSet that made no set, after BackupComplete)");
+}
+
 TEST_CASE("C-3.8 state machine: while a step runs only the calls that do not need it idle are admitted")
 {
     SessionFacts f = facts(Phase::MetadataGathered, true, true);
@@ -196,33 +256,45 @@ TEST_CASE("C-3.1 state machine: the phase each call leads to")
     };
     for (const Next &row : next) {
         CAPTURE(call_name(row.call));
-        CHECK(phase_after(row.call, true) == row.done);
+        CHECK(phase_after(row.call, true, Phase::Created) == row.done);
         // InitializeForBackup has no failing end (its refusal changes nothing).
         if (row.call != Call::InitializeForBackup) {
-            CHECK(phase_after(row.call, false) == row.failed);
+            CHECK(phase_after(row.call, false, Phase::Created) == row.failed);
         }
+    }
+    // C-3.2: the restore's steps.
+    CHECK(phase_after(Call::InitializeForRestore, true, Phase::Created) == Phase::RestoreInitialized);
+    CHECK(phase_after(Call::GatherWriterMetadata, true, Phase::RestoreInitialized) == Phase::RestoreGathered);
+    CHECK(phase_after(Call::PreRestore, true, Phase::RestoreGathered) == Phase::PreRestored);
+    CHECK(phase_after(Call::PostRestore, true, Phase::PreRestored) == Phase::PostRestored);
+    for (const Call stays : {Call::SaveAsXML, Call::SetSelectedForRestore, Call::SetFileRestoreStatus,
+                             Call::SetRestoreState}) {
+        CAPTURE(call_name(stays));
+        CHECK(phase_after(stays, true, Phase::RestoreGathered) == std::nullopt);
     }
     for (const Call stays : {Call::SetContext, Call::SetBackupState, Call::AddComponent, Call::StartSnapshotSet,
                              Call::AddToSnapshotSet, Call::GatherWriterStatus, Call::GetWriterStatusEx,
                              Call::FreeWriterStatus, Call::SetBackupSucceeded, Call::FreeWriterMetadata}) {
         CAPTURE(call_name(stays));
-        CHECK(phase_after(stays, true) == std::nullopt);
-        CHECK(phase_after(stays, false) == std::nullopt);
+        CHECK(phase_after(stays, true, Phase::MetadataGathered) == std::nullopt);
+        CHECK(phase_after(stays, false, Phase::MetadataGathered) == std::nullopt);
     }
 }
 
 TEST_CASE("C-3.6 state machine: AbortBackup acts only while a backup is under way")
 {
-    //                         Cr     In     MG     BP    SC    SF    Co     Ab
-    const bool without_set[] = {false, false, false, true, true, true, false, false};
-    const bool with_set[] = {false, true, true, true, true, true, false, false};
+    //                         Cr     In     MG     BP    SC    SF    Co     Ab     Ri     Rg     Pr     Po
+    const bool without_set[] = {false, false, false, true, true, true, false, false, false, false, false, false};
+    const bool with_set[] = {false, true, true, true, true, true, false, false, false, false, false, false};
+    static_assert(std::size(without_set) == kPhaseCount && std::size(with_set) == kPhaseCount);
     for (int p = 0; p < kPhaseCount; ++p) {
         CAPTURE(phase_name(kPhases[p]));
         CHECK(backup_under_way(facts(kPhases[p], true, false)) == without_set[p]);
         CHECK(backup_under_way(facts(kPhases[p], true, true)) == with_set[p]);
     }
-    //                  Cr     In     MG     BP     SC    SF     Co    Ab
-    const bool made[] = {false, false, false, false, true, false, true, false};
+    //                  Cr     In     MG     BP     SC    SF     Co    Ab     Ri     Rg     Pr     Po
+    const bool made[] = {false, false, false, false, true, false, true, false, false, false, false, false};
+    static_assert(std::size(made) == kPhaseCount);
     for (int p = 0; p < kPhaseCount; ++p) {
         CHECK(snapshot_set_made(kPhases[p]) == made[p]);
     }
