@@ -16,6 +16,8 @@ const char *on_name(On event)
     case On::PostSnapshot: return "PostSnapshot";
     case On::BackupComplete: return "BackupComplete";
     case On::BackupShutdown: return "BackupShutdown";
+    case On::PreRestore: return "PreRestore";
+    case On::PostRestore: return "PostRestore";
     }
     return "?";
 }
@@ -145,6 +147,16 @@ bool STDMETHODCALLTYPE TestWriter::OnBackupComplete(IVssWriterComponents *compon
 {
     return deliver(On::BackupComplete, components);
 }
+bool STDMETHODCALLTYPE TestWriter::OnPreRestore(IVssWriterComponents *components)
+{
+    return deliver(On::PreRestore, components);
+}
+
+bool STDMETHODCALLTYPE TestWriter::OnPostRestore(IVssWriterComponents *components)
+{
+    return deliver(On::PostRestore, components);
+}
+
 bool STDMETHODCALLTYPE TestWriter::OnBackupShutdown(VSS_ID snapshot_set_id)
 {
     return deliver(On::BackupShutdown, nullptr, snapshot_set_id);
@@ -202,6 +214,25 @@ void Requester::prepare(const char16_t *volume)
     REQUIRE(components_->AddToSnapshotSet(const_cast<VSS_PWSZ>(reinterpret_cast<LPCWSTR>(volume)), GUID_NULL,
                                           &snapshot_id) == S_OK);
     REQUIRE(run(&IVssBackupComponents::PrepareForBackup) == VSS_S_ASYNC_FINISHED);
+}
+
+std::u16string Requester::save_document()
+{
+    BSTR xml = nullptr;
+    REQUIRE(components_->SaveAsXML(&xml) == S_OK);
+    REQUIRE(xml != nullptr);
+    std::u16string text(reinterpret_cast<const char16_t *>(xml), SysStringLen(xml));
+    SysFreeString(xml);
+    return text;
+}
+
+void Requester::begin_restore(const std::u16string &xml)
+{
+    BSTR document = SysAllocStringLen(reinterpret_cast<const OLECHAR *>(xml.data()), static_cast<UINT>(xml.size()));
+    const HRESULT hr = components_->InitializeForRestore(document);
+    SysFreeString(document);
+    REQUIRE(hr == S_OK);
+    REQUIRE(run(&IVssBackupComponents::GatherWriterMetadata) == VSS_S_ASYNC_FINISHED);
 }
 
 HRESULT Requester::snapshot()

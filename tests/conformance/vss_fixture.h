@@ -63,6 +63,8 @@ enum class On {
     PostSnapshot,
     BackupComplete,
     BackupShutdown,
+    PreRestore,
+    PostRestore,
 };
 
 const char *on_name(On event);
@@ -117,6 +119,9 @@ public:
     bool STDMETHODCALLTYPE OnPostSnapshot(IVssWriterComponents *components) override;
     bool STDMETHODCALLTYPE OnBackupComplete(IVssWriterComponents *components) override;
     bool STDMETHODCALLTYPE OnBackupShutdown(VSS_ID snapshot_set_id) override;
+    bool STDMETHODCALLTYPE OnPreRestore(IVssWriterComponents *components) override;
+    bool STDMETHODCALLTYPE OnPostRestore(IVssWriterComponents *components) override;
+    using CVssWriter::GetRestoreType;
 
 private:
     bool deliver(On event, IVssWriterComponents *components, GUID argument = GUID_NULL);
@@ -164,6 +169,11 @@ public:
     HRESULT snapshot();
     // Selects every declared component of every writer (AddComponent).
     void select_all_components();
+
+    // SaveAsXML's document (failing the test if it is refused).
+    std::u16string save_document();
+    // InitializeForRestore(xml) + GatherWriterMetadata.
+    void begin_restore(const std::u16string &xml);
 
     std::vector<StatusRow> status();
     StatusRow status_of(const std::u16string &writer_name);
