@@ -22,7 +22,7 @@ struct BadDocument : std::runtime_error {
 };
 
 // C-8.3's limits: larger documents are refused before parsing.
-inline constexpr std::size_t kMaxDocumentUnits = 64u * 1024u * 1024u; // UTF-16 code units
+inline constexpr std::size_t kMaxDocumentUnits = 8u * 1024u * 1024u; // UTF-16 code units (abi/xml/*.xsd say so)
 
 // The format version this library writes and the newest it reads.
 inline constexpr std::string_view kFormatVersion = "1.2";
