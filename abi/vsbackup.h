@@ -391,6 +391,13 @@ VSSAPI_EXPORT HRESULT STDAPICALLTYPE CreateVssBackupComponentsInternal(IVssBacku
  * The DLL also exports it as VssFreeSnapshotProperties, for GetProcAddress. */
 VSSAPI_EXPORT void STDAPICALLTYPE VssFreeSnapshotPropertiesInternal(VSS_SNAPSHOT_PROP *pProp) VSSAPI_NOTHROW;
 
+/* Reads a saved Writer Metadata Document (IVssExamineWriterMetadata::SaveAsXML
+ * or IVssCreateWriterMetadata::SaveAsXML) into a new examine object, so a
+ * restore can use the metadata of a writer that is not running. The SDK's
+ * CreateVssExamineWriterMetadata wrapper calls this export. */
+VSSAPI_EXPORT HRESULT STDAPICALLTYPE CreateVssExamineWriterMetadataInternal(BSTR bstrXML,
+                                                                            IVssExamineWriterMetadata **ppMetadata) VSSAPI_NOTHROW;
+
 VSSAPI_END_DECLS
 
 #ifdef __cplusplus
@@ -402,6 +409,10 @@ inline void VssFreeSnapshotProperties(VSS_SNAPSHOT_PROP *pProp)
 {
     VssFreeSnapshotPropertiesInternal(pProp);
 }
+inline HRESULT CreateVssExamineWriterMetadata(BSTR bstrXML, IVssExamineWriterMetadata **ppMetadata)
+{
+    return CreateVssExamineWriterMetadataInternal(bstrXML, ppMetadata);
+}
 #else
 static inline HRESULT CreateVssBackupComponents(IVssBackupComponents **ppBackup)
 {
@@ -410,6 +421,10 @@ static inline HRESULT CreateVssBackupComponents(IVssBackupComponents **ppBackup)
 static inline void VssFreeSnapshotProperties(VSS_SNAPSHOT_PROP *pProp)
 {
     VssFreeSnapshotPropertiesInternal(pProp);
+}
+static inline HRESULT CreateVssExamineWriterMetadata(BSTR bstrXML, IVssExamineWriterMetadata **ppMetadata)
+{
+    return CreateVssExamineWriterMetadataInternal(bstrXML, ppMetadata);
 }
 #endif
 

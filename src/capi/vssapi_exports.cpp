@@ -2,6 +2,7 @@
 // extern "C" definitions; every body sits behind the exception barrier.
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "metadata/examine_writer_metadata.h"
 #include "requester/backup_components.h"
 #include "scenario/load.h"
 #include "writer/writer_impl.h"
@@ -34,6 +35,12 @@ try {
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
+
+VSSAPI_EXPORT HRESULT STDAPICALLTYPE CreateVssExamineWriterMetadataInternal(BSTR bstrXML,
+                                                                            IVssExamineWriterMetadata **ppMetadata) noexcept
+{
+    return vssapi::metadata::examine_saved_writer_metadata(bstrXML, ppMetadata);
+}
 
 VSSAPI_EXPORT void STDAPICALLTYPE VssFreeSnapshotPropertiesInternal(VSS_SNAPSHOT_PROP *pProp) noexcept
 {

@@ -3,6 +3,7 @@
 #include "com/barrier.h"
 #include "com/enum_value.h"
 #include "com/out.h"
+#include "documents/writer_metadata.h"
 #include "metadata/strings.h"
 
 #include <algorithm>
@@ -12,10 +13,6 @@
 
 namespace vssapi::metadata {
 namespace {
-
-// The XML Writer Metadata Document comes with issue 10 (restore and the XML documents:
-// InitializeForRestore, SaveAsXML, CreateVssExamineWriterMetadata).
-constexpr HRESULT kNeedsXmlDocument = E_NOTIMPL;
 
 // Bits outside these enumerations are "not valid" parameter values
 // (E_INVALIDARG on every page concerned).
@@ -85,7 +82,10 @@ bool names_a_service(VSS_RESTOREMETHOD_ENUM method) noexcept
 
 } // namespace
 
-CreateWriterMetadata::CreateWriterMetadata(core::WriterMetadata &target) noexcept : target_(&target) {}
+CreateWriterMetadata::CreateWriterMetadata(core::WriterMetadata &target, core::WriterIdentity identity)
+    : target_(&target), identity_(std::move(identity))
+{
+}
 
 gsl::span<const com::InterfaceEntry> CreateWriterMetadata::interface_table() noexcept
 {
@@ -308,19 +308,22 @@ try {
     if (target_ == nullptr) {
         return VSS_E_BAD_STATE;
     }
-    return kNeedsXmlDocument;
+    return kNoXmlDomDocument;
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE CreateWriterMetadata::SaveAsXML(BSTR *pbstrXML) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    com::clear_given(pbstrXML);
+    if (!com::clear_out(pbstrXML)) {
+        return E_INVALIDARG;
+    }
     const std::lock_guard<std::mutex> hold(lock_);
     if (target_ == nullptr) {
         return VSS_E_BAD_STATE;
     }
-    return kNeedsXmlDocument;
+    com::give_bstrs({{pbstrXML, documents::save_writer_metadata(identity_, *target_)}});
+    return S_OK;
 }
 VSSAPI_CATCH_RETURN()
 

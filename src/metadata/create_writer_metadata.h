@@ -20,8 +20,8 @@ namespace vssapi::metadata {
 class CreateWriterMetadata final
     : public com::ComObject<CreateWriterMetadata, IVssCreateWriterMetadataEx> {
 public:
-    // `target` must outlive seal().
-    explicit CreateWriterMetadata(core::WriterMetadata &target) noexcept;
+    // `target` must outlive seal(); `identity` is what SaveAsXML writes as IDENTIFICATION.
+    explicit CreateWriterMetadata(core::WriterMetadata &target, core::WriterIdentity identity = {});
 
     static gsl::span<const com::InterfaceEntry> interface_table() noexcept;
 
@@ -45,6 +45,7 @@ public:
 private:
     std::mutex lock_;
     core::WriterMetadata *target_; // guarded by lock_; nullptr once sealed
+    const core::WriterIdentity identity_;
 };
 
 } // namespace vssapi::metadata

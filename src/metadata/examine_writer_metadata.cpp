@@ -3,6 +3,8 @@
 #include "com/barrier.h"
 #include "com/bstr.h"
 #include "com/out.h"
+#include "core/diagnostics.h"
+#include "documents/writer_metadata.h"
 #include "metadata/strings.h"
 #include "metadata/wm_component.h"
 #include "metadata/wm_filedesc.h"
@@ -12,10 +14,6 @@
 
 namespace vssapi::metadata {
 namespace {
-
-// The XML Writer Metadata Document comes with issue 10 (restore and the XML documents:
-// InitializeForRestore, SaveAsXML, CreateVssExamineWriterMetadata).
-constexpr HRESULT kNeedsXmlDocument = E_NOTIMPL;
 
 // A new IVssWMFiledesc for items[index]. `missing` is the code the method's
 // page gives for an index past the end.
@@ -41,9 +39,9 @@ bool names_a_service(VSS_RESTOREMETHOD_ENUM method) noexcept
 
 ExamineWriterMetadata::ExamineWriterMetadata(std::shared_ptr<const core::WriterIdentity> identity,
                                              std::shared_ptr<const core::WriterMetadata> metadata)
-    : identity_(std::move(identity)), metadata_(std::move(metadata))
+    : state_{std::move(identity), std::move(metadata)}
 {
-    Expects(identity_ != nullptr && metadata_ != nullptr);
+    Expects(state_.identity != nullptr && state_.metadata != nullptr);
 }
 
 gsl::span<const com::InterfaceEntry> ExamineWriterMetadata::interface_table() noexcept
@@ -60,14 +58,15 @@ gsl::span<const com::InterfaceEntry> ExamineWriterMetadata::interface_table() no
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetIdentity(VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriterName, VSS_USAGE_TYPE *pUsage, VSS_SOURCE_TYPE *pSource) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    const State s = state();
     if (!com::clear_out(pidInstance, pidWriter, pbstrWriterName, pUsage, pSource)) {
         return E_INVALIDARG;
     }
-    com::give_bstrs({{pbstrWriterName, identity_->name}});
-    *pidInstance = identity_->instance_id;
-    *pidWriter = identity_->class_id;
-    *pUsage = identity_->usage;
-    *pSource = identity_->source;
+    com::give_bstrs({{pbstrWriterName, s.identity->name}});
+    *pidInstance = s.identity->instance_id;
+    *pidWriter = s.identity->class_id;
+    *pUsage = s.identity->usage;
+    *pSource = s.identity->source;
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
@@ -75,15 +74,16 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetIdentityEx(VSS_ID *pidInstance, VSS_ID *pidWriter, BSTR *pbstrWriterName, BSTR *pbstrInstanceName, VSS_USAGE_TYPE *pUsage, VSS_SOURCE_TYPE *pSource) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    const State s = state();
     if (!com::clear_out(pidInstance, pidWriter, pbstrWriterName, pbstrInstanceName, pUsage, pSource)) {
         return E_INVALIDARG;
     }
     // Initialize (not InitializeEx) declares no instance name: NULL.
-    com::give_bstrs({{pbstrWriterName, identity_->name}, {pbstrInstanceName, identity_->instance_name, true}});
-    *pidInstance = identity_->instance_id;
-    *pidWriter = identity_->class_id;
-    *pUsage = identity_->usage;
-    *pSource = identity_->source;
+    com::give_bstrs({{pbstrWriterName, s.identity->name}, {pbstrInstanceName, s.identity->instance_name, true}});
+    *pidInstance = s.identity->instance_id;
+    *pidWriter = s.identity->class_id;
+    *pUsage = s.identity->usage;
+    *pSource = s.identity->source;
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
@@ -91,12 +91,13 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetFileCounts(UINT *pcIncludeFiles, UINT *pcExcludeFiles, UINT *pcComponents) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    const State s = state();
     if (pcIncludeFiles == nullptr || pcExcludeFiles == nullptr || pcComponents == nullptr) {
         return E_INVALIDARG;
     }
-    *pcIncludeFiles = gsl::narrow<UINT>(metadata_->include_files.size());
-    *pcExcludeFiles = gsl::narrow<UINT>(metadata_->exclude_files.size());
-    *pcComponents = gsl::narrow<UINT>(metadata_->components.size());
+    *pcIncludeFiles = gsl::narrow<UINT>(s.metadata->include_files.size());
+    *pcExcludeFiles = gsl::narrow<UINT>(s.metadata->exclude_files.size());
+    *pcComponents = gsl::narrow<UINT>(s.metadata->components.size());
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
@@ -106,7 +107,8 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetIncludeFile(UINT iFile, IVssWMFiledesc **ppFiledesc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    return hand_out_filedesc(metadata_->include_files, iFile, ppFiledesc, VSS_E_OBJECT_NOT_FOUND);
+    const State s = state();
+    return hand_out_filedesc(s.metadata->include_files, iFile, ppFiledesc, VSS_E_OBJECT_NOT_FOUND);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -115,7 +117,8 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetExcludeFile(UINT iFile, IVssWMFiledesc **ppFiledesc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    return hand_out_filedesc(metadata_->exclude_files, iFile, ppFiledesc, VSS_E_OBJECT_NOT_FOUND);
+    const State s = state();
+    return hand_out_filedesc(s.metadata->exclude_files, iFile, ppFiledesc, VSS_E_OBJECT_NOT_FOUND);
 }
 VSSAPI_CATCH_RETURN()
 
@@ -124,14 +127,15 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetComponent(UINT iComponent, IVssWMComponent **ppComponent) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    const State s = state();
     if (!com::clear_out(ppComponent)) {
         return E_INVALIDARG;
     }
-    if (iComponent >= metadata_->components.size()) {
+    if (iComponent >= s.metadata->components.size()) {
         return VSS_E_OBJECT_NOT_FOUND;
     }
     // Shares ownership of the whole snapshot, points at one component.
-    std::shared_ptr<const core::ComponentDecl> component(metadata_, &metadata_->components[iComponent]);
+    std::shared_ptr<const core::ComponentDecl> component(s.metadata, &s.metadata->components[iComponent]);
     *ppComponent = new WmComponent(std::move(component));
     return S_OK;
 }
@@ -142,10 +146,11 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetRestoreMethod(VSS_RESTOREMETHOD_ENUM *pMethod, BSTR *pbstrService, BSTR *pbstrUserProcedure, VSS_WRITERRESTORE_ENUM *pwriterRestore, bool *pbRebootRequired, UINT *pcMappings) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    const State s = state();
     if (!com::clear_out(pMethod, pbstrService, pbstrUserProcedure, pwriterRestore, pbRebootRequired, pcMappings)) {
         return E_INVALIDARG;
     }
-    const core::WriterMetadata &metadata = *metadata_;
+    const core::WriterMetadata &metadata = *s.metadata;
     const UINT mappings = gsl::narrow<UINT>(metadata.alternate_mappings.size());
     const std::u16string_view service =
         names_a_service(metadata.restore_method) ? std::u16string_view(metadata.restore_service) : std::u16string_view();
@@ -163,17 +168,19 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetAlternateLocationMapping(UINT iMapping, IVssWMFiledesc **ppFiledesc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    return hand_out_filedesc(metadata_->alternate_mappings, iMapping, ppFiledesc, VSS_E_OBJECT_NOT_FOUND);
+    const State s = state();
+    return hand_out_filedesc(s.metadata->alternate_mappings, iMapping, ppFiledesc, VSS_E_OBJECT_NOT_FOUND);
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetBackupSchema(DWORD *pdwSchemaMask) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    const State s = state();
     if (pdwSchemaMask == nullptr) {
         return E_INVALIDARG;
     }
-    *pdwSchemaMask = metadata_->backup_schema;
+    *pdwSchemaMask = s.metadata->backup_schema;
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
@@ -181,34 +188,55 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetDocument(IXMLDOMDocument **pDoc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    com::clear_given(pDoc);
-    return kNeedsXmlDocument;
+    if (!com::clear_out(pDoc)) {
+        return E_INVALIDARG;
+    }
+    return kNoXmlDomDocument;
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::SaveAsXML(BSTR *pbstrXML) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    com::clear_given(pbstrXML);
-    return kNeedsXmlDocument;
+    if (!com::clear_out(pbstrXML)) {
+        return E_INVALIDARG;
+    }
+    const State s = state();
+    com::give_bstrs({{pbstrXML, documents::save_writer_metadata(*s.identity, *s.metadata)}});
+    return S_OK;
 }
 VSSAPI_CATCH_RETURN()
 
-HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::LoadFromXML(BSTR /*bstrXML*/) noexcept
+// The whole snapshot is replaced, or nothing (C-8.3).
+HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::LoadFromXML(BSTR bstrXML) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    return kNeedsXmlDocument;
+    if (bstrXML == nullptr) {
+        return E_INVALIDARG;
+    }
+    auto identity = std::make_shared<core::WriterIdentity>();
+    auto metadata = std::make_shared<core::WriterMetadata>();
+    std::string why;
+    const HRESULT hr = documents::load_writer_metadata(com::bstr_view(bstrXML), *identity, *metadata, why);
+    if (FAILED(hr)) {
+        core::note_refusal("LoadFromXML", hr, "LoadFromXML cannot read the document: " + why);
+        return hr;
+    }
+    const std::lock_guard<std::mutex> hold(lock_);
+    state_ = State{std::move(identity), std::move(metadata)};
+    return S_OK;
 }
 VSSAPI_CATCH_RETURN()
 
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetVersion(DWORD *pdwMajorVersion, DWORD *pdwMinorVersion) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    const State s = state();
     if (pdwMajorVersion == nullptr || pdwMinorVersion == nullptr) {
         return E_INVALIDARG;
     }
-    *pdwMajorVersion = identity_->version_major;
-    *pdwMinorVersion = identity_->version_minor;
+    *pdwMajorVersion = s.identity->version_major;
+    *pdwMinorVersion = s.identity->version_minor;
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
@@ -216,10 +244,11 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetExcludeFromSnapshotCount(UINT *pcExcludedFromSnapshot) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
+    const State s = state();
     if (pcExcludedFromSnapshot == nullptr) {
         return E_INVALIDARG;
     }
-    *pcExcludedFromSnapshot = gsl::narrow<UINT>(metadata_->exclude_from_snapshot.size());
+    *pcExcludedFromSnapshot = gsl::narrow<UINT>(s.metadata->exclude_from_snapshot.size());
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()
@@ -229,7 +258,32 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE ExamineWriterMetadata::GetExcludeFromSnapshotFile(UINT iFile, IVssWMFiledesc **ppFiledesc) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    return hand_out_filedesc(metadata_->exclude_from_snapshot, iFile, ppFiledesc, E_INVALIDARG);
+    const State s = state();
+    return hand_out_filedesc(s.metadata->exclude_from_snapshot, iFile, ppFiledesc, E_INVALIDARG);
+}
+VSSAPI_CATCH_RETURN()
+
+ExamineWriterMetadata::State ExamineWriterMetadata::state() const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return state_;
+}
+
+HRESULT examine_saved_writer_metadata(BSTR xml, IVssExamineWriterMetadata **out) noexcept
+try {
+    if (!com::clear_out(out) || xml == nullptr) {
+        return E_INVALIDARG;
+    }
+    auto identity = std::make_shared<core::WriterIdentity>();
+    auto metadata = std::make_shared<core::WriterMetadata>();
+    std::string why;
+    const HRESULT hr = documents::load_writer_metadata(com::bstr_view(xml), *identity, *metadata, why);
+    if (FAILED(hr)) {
+        core::note_refusal("CreateVssExamineWriterMetadata", hr, "CreateVssExamineWriterMetadata cannot read the document: " + why);
+        return hr;
+    }
+    *out = new ExamineWriterMetadata(std::move(identity), std::move(metadata));
+    return S_OK;
 }
 VSSAPI_CATCH_RETURN()
 

@@ -1,7 +1,8 @@
 // A writer's identity and metadata as the requester reads them:
-// IVssExamineWriterMetadata, ...Ex and ...Ex2 over an immutable snapshot
-// (hence no locking). Everything it hands out is a new object or BSTR owned by
-// the caller.
+// IVssExamineWriterMetadata, ...Ex and ...Ex2 over an immutable snapshot that
+// only LoadFromXML replaces, whole, under a lock; every getter reads one
+// snapshot. Everything it hands out is a new object or BSTR owned by the
+// caller.
 #pragma once
 
 #include "com/object.h"
@@ -10,6 +11,7 @@
 #include <vsbackup.h>
 
 #include <memory>
+#include <mutex>
 
 namespace vssapi::metadata {
 
@@ -38,8 +40,14 @@ public:
     HRESULT STDMETHODCALLTYPE GetExcludeFromSnapshotFile(UINT iFile, IVssWMFiledesc **ppFiledesc) noexcept override;
 
 private:
-    const std::shared_ptr<const core::WriterIdentity> identity_;
-    const std::shared_ptr<const core::WriterMetadata> metadata_;
+    struct State {
+        std::shared_ptr<const core::WriterIdentity> identity;
+        std::shared_ptr<const core::WriterMetadata> metadata;
+    };
+    State state() const;
+
+    mutable std::mutex lock_;
+    State state_; // guarded by lock_
 };
 
 // A new ExamineWriterMetadata with one reference, answering for every
@@ -48,5 +56,9 @@ private:
 HRESULT make_examine_writer_metadata(std::shared_ptr<const core::WriterIdentity> identity,
                                      std::shared_ptr<const core::WriterMetadata> metadata,
                                      IVssExamineWriterMetadataEx2 **out) noexcept;
+
+// CreateVssExamineWriterMetadata: a saved Writer Metadata Document (C-8.4).
+// VSS_E_INVALID_XML_DOCUMENT when it cannot be read; NULL text or out-pointer: E_INVALIDARG.
+HRESULT examine_saved_writer_metadata(BSTR xml, IVssExamineWriterMetadata **out) noexcept;
 
 } // namespace vssapi::metadata

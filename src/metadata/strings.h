@@ -41,4 +41,10 @@ inline bool has_wildcard(std::u16string_view text) noexcept
     return text.find_first_of(u"*?") != std::u16string_view::npos;
 }
 
+// GetDocument's answer on both metadata interfaces: the SDK hands out an
+// MSXML IXMLDOMDocument, which this library does not have (there is no MSXML
+// off Windows). E_NOINTERFACE with NULL says so; SaveAsXML gives the same
+// document as text.
+inline constexpr HRESULT kNoXmlDomDocument = E_NOINTERFACE;
+
 } // namespace vssapi::metadata

@@ -361,7 +361,9 @@ core::HandlerResult WriterImpl::handle(const core::HandlerCall &call) noexcept
 try {
     void *const context = callbacks_.pContext;
     if (call.event == core::Event::Identify) {
-        auto *metadata = new metadata::CreateWriterMetadata(*call.metadata);
+        const auto writer = core_writer();
+        auto *metadata = new metadata::CreateWriterMetadata(*call.metadata,
+                                                            writer ? writer->identity() : core::WriterIdentity{});
         int32_t answer = VSSAPI_HANDLER_TRUE;
         if (callbacks_.OnIdentifyEx != nullptr) {
             answer = callbacks_.OnIdentifyEx(context, metadata);

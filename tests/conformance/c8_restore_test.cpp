@@ -591,3 +591,82 @@ TEST_CASE("C-8.3 a bad document is VSS_E_INVALID_XML_DOCUMENT, changes nothing, 
     CHECK(select(requester, test_guid(1), u"Database A") == S_OK);
     CHECK(initialize_for_restore(requester, good) == VSS_E_BAD_STATE); // once per object
 }
+
+TEST_CASE("C-8.4 a writer's saved metadata restores when that writer is not running")
+{
+    std::u16string bcd, wmd, wmd_in_identify;
+    {
+        Isolated isolated;
+        TestWriter writer{u"Writer", test_guid(1)};
+        write_backup_data(writer);
+        writer.on_identify([&](TestWriter &w, IVssCreateWriterMetadataEx *metadata) {
+            REQUIRE(declare_a_and_b(w, metadata));
+            CHECK(metadata->AddFilesToFileGroup(W(u"Data"), W(u"Database A"), W(u"C:\\data"), W(u"*.db"), true,
+                                                nullptr, VSS_FSBT_ALL_BACKUP_REQUIRED) == S_OK);
+            BSTR saved = nullptr;
+            CHECK(metadata->SaveAsXML(&saved) == S_OK);
+            wmd_in_identify = take(saved);
+            IXMLDOMDocument *dom = reinterpret_cast<IXMLDOMDocument *>(0x1);
+            CHECK(metadata->GetDocument(&dom) == E_NOINTERFACE); // no MSXML DOM here; SaveAsXML is the document
+            CHECK(dom == nullptr);
+            return true;
+        });
+        Requester requester;
+        requester.gather();
+        VSS_ID instance{};
+        IVssExamineWriterMetadata *metadata = nullptr;
+        REQUIRE(requester->GetWriterMetadata(0, &instance, &metadata) == S_OK);
+        BSTR saved = nullptr;
+        REQUIRE(metadata->SaveAsXML(&saved) == S_OK);
+        wmd = take(saved);
+        metadata->Release();
+        requester.select_all_components();
+        requester.prepare();
+        REQUIRE(requester.run(&IVssBackupComponents::DoSnapshotSet) == VSS_S_ASYNC_FINISHED);
+        bcd = requester.save_document();
+    }
+    CHECK(wmd == wmd_in_identify); // what the writer saved is what the requester got
+    CHECK(contains(wmd, u"friendlyName=\"Writer\""));
+
+    Isolated isolated; // the writer's process is not running
+    BSTR document = bstr(wmd);
+    IVssExamineWriterMetadata *metadata = nullptr;
+    REQUIRE(CreateVssExamineWriterMetadata(document, &metadata) == S_OK);
+    SysFreeString(document);
+    VSS_ID instance{}, klass{};
+    BSTR name = nullptr;
+    VSS_USAGE_TYPE usage{};
+    VSS_SOURCE_TYPE source{};
+    REQUIRE(metadata->GetIdentity(&instance, &klass, &name, &usage, &source) == S_OK);
+    CHECK(take(name) == u"Writer");
+    CHECK(IsEqualGUID(klass, test_guid(1)));
+    UINT include = 0, exclude = 0, count = 0;
+    REQUIRE(metadata->GetFileCounts(&include, &exclude, &count) == S_OK);
+    REQUIRE(count == 2);
+    IVssWMComponent *component = nullptr;
+    REQUIRE(metadata->GetComponent(0, &component) == S_OK);
+    IVssWMFiledesc *file = nullptr;
+    REQUIRE(component->GetFile(0, &file) == S_OK);
+    BSTR path = nullptr;
+    REQUIRE(file->GetPath(&path) == S_OK);
+    CHECK(take(path) == u"C:\\data");
+    file->Release();
+    component->Release();
+    metadata->Release();
+
+    IVssExamineWriterMetadata *refused = reinterpret_cast<IVssExamineWriterMetadata *>(0x1);
+    BSTR not_a_document = bstr(u"<nope/>");
+    CHECK(CreateVssExamineWriterMetadata(not_a_document, &refused) == VSS_E_INVALID_XML_DOCUMENT);
+    CHECK(refused == nullptr);
+    SysFreeString(not_a_document);
+    CHECK(CreateVssExamineWriterMetadata(nullptr, &refused) == E_INVALIDARG);
+
+    Requester requester;
+    requester.begin_restore(bcd);
+    UINT writers = 9;
+    REQUIRE(requester->GetWriterMetadataCount(&writers) == S_OK);
+    CHECK(writers == 0);
+    REQUIRE(select(requester, test_guid(1), u"Database A") == S_OK);
+    CHECK(requester.run(&IVssBackupComponents::PreRestore) == VSS_S_ASYNC_FINISHED);
+    CHECK(requester.run(&IVssBackupComponents::PostRestore) == VSS_S_ASYNC_FINISHED);
+}

@@ -232,16 +232,45 @@ TEST_CASE("the service is reported only for the two stop/start restore methods")
     CHECK(take(procedure) == u"https://example.invalid/restore.html");
 }
 
-TEST_CASE("the XML Writer Metadata Document methods are E_NOTIMPL for now")
+TEST_CASE("C-8.4 SaveAsXML and LoadFromXML; GetDocument has no MSXML DOM to give")
 {
     auto examine = examine_small_document();
     IXMLDOMDocument *doc = reinterpret_cast<IXMLDOMDocument *>(0x1);
-    CHECK(examine->GetDocument(&doc) == E_NOTIMPL);
+    CHECK(examine->GetDocument(&doc) == E_NOINTERFACE);
     CHECK(doc == nullptr);
+    CHECK(examine->GetDocument(nullptr) == E_INVALIDARG);
+    CHECK(examine->SaveAsXML(nullptr) == E_INVALIDARG);
+    CHECK(examine->LoadFromXML(nullptr) == E_INVALIDARG);
+
     BSTR xml = reinterpret_cast<BSTR>(0x1);
-    CHECK(examine->SaveAsXML(&xml) == E_NOTIMPL);
-    CHECK(xml == nullptr);
-    CHECK(examine->LoadFromXML(nullptr) == E_NOTIMPL);
+    REQUIRE(examine->SaveAsXML(&xml) == S_OK);
+    const std::u16string saved = take(xml).value();
+
+    // A bad document changes nothing (C-8.3).
+    BSTR bad = SysAllocString(w(u"<WRITER_METADATA xmlns=\"x-schema:#VssWriterMetadataInfo\" version=\"1.2\"/>"));
+    CHECK(examine->LoadFromXML(bad) == VSS_E_INVALID_XML_DOCUMENT); // no IDENTIFICATION
+    SysFreeString(bad);
+    REQUIRE(examine->SaveAsXML(&xml) == S_OK);
+    CHECK(take(xml) == saved);
+
+    // Another writer's document replaces the whole snapshot.
+    const std::u16string other = u"<WRITER_METADATA xmlns=\"x-schema:#VssWriterMetadataInfo\" version=\"1.2\">"
+                                 u"<IDENTIFICATION writerId=\"{01020304-0506-0708-090a-0b0c0d0e0f10}\" "
+                                 u"friendlyName=\"Other\" usage=\"systemService\"/></WRITER_METADATA>";
+    BSTR document = SysAllocStringLen(w(other.c_str()), static_cast<UINT>(other.size()));
+    REQUIRE(examine->LoadFromXML(document) == S_OK);
+    SysFreeString(document);
+    VSS_ID instance{}, writer{};
+    BSTR name = nullptr;
+    VSS_USAGE_TYPE usage{};
+    VSS_SOURCE_TYPE source{};
+    REQUIRE(examine->GetIdentity(&instance, &writer, &name, &usage, &source) == S_OK);
+    CHECK(take(name) == u"Other");
+    CHECK(usage == VSS_UT_SYSTEMSERVICE);
+    CHECK(IsEqualGUID(writer, VSS_ID{0x01020304, 0x0506, 0x0708, {0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10}}));
+    UINT include = 9, exclude = 9, components = 9;
+    REQUIRE(examine->GetFileCounts(&include, &exclude, &components) == S_OK);
+    CHECK(include + exclude + components == 0);
 }
 
 TEST_CASE("C-6.2 make_examine_writer_metadata refuses NULL")

@@ -124,9 +124,11 @@ void identify(IVssCreateWriterMetadataEx *writer)
 
 } // namespace
 
-TEST_SUITE("metadata") {
+namespace {
 
-TEST_CASE("C-1.3 what a writer declares in OnIdentify reads back field for field, UTF-16 unchanged")
+// Every field back, from the examine object made of the sealed metadata or,
+// `through_xml`, from one made of its saved Writer Metadata Document (C-8.4).
+void read_back_everything(bool through_xml)
 {
     auto target = std::make_shared<WriterMetadata>();
     auto *object = new CreateWriterMetadata(*target);
@@ -151,6 +153,18 @@ TEST_CASE("C-1.3 what a writer declares in OnIdentify reads back field for field
 
     Ref<IVssExamineWriterMetadataEx2> examine;
     REQUIRE(vssapi::metadata::make_examine_writer_metadata(identity, target, examine.out()) == S_OK);
+    if (through_xml) {
+        BSTR xml = nullptr;
+        REQUIRE(examine->SaveAsXML(&xml) == S_OK);
+        Ref<IVssExamineWriterMetadata> loaded;
+        REQUIRE(vssapi::metadata::examine_saved_writer_metadata(xml, loaded.out()) == S_OK);
+        Ref<IVssExamineWriterMetadataEx2> loaded_ex2;
+        REQUIRE(loaded->QueryInterface(IID_IVssExamineWriterMetadataEx2, loaded_ex2.out_void()) == S_OK);
+        BSTR again = nullptr;
+        REQUIRE(loaded_ex2->SaveAsXML(&again) == S_OK);
+        CHECK(take(again) == take(xml)); // C-8.5: saved, loaded and saved again, the same text
+        REQUIRE(loaded_ex2->QueryInterface(IID_IVssExamineWriterMetadataEx2, examine.out_void()) == S_OK);
+    }
     const std::size_t infos_before = WmComponent::debug_outstanding_infos();
 
     SUBCASE("identity and version")
@@ -307,6 +321,20 @@ TEST_CASE("C-1.3 what a writer declares in OnIdentify reads back field for field
         CHECK(take(path) == u"C:\\db2");
     }
     CHECK(WmComponent::debug_outstanding_infos() == infos_before);
+}
+
+} // namespace
+
+TEST_SUITE("metadata") {
+
+TEST_CASE("C-1.3 what a writer declares in OnIdentify reads back field for field, UTF-16 unchanged")
+{
+    read_back_everything(false);
+}
+
+TEST_CASE("C-8.4 the saved Writer Metadata Document gives back every field OnIdentify can set")
+{
+    read_back_everything(true);
 }
 
 } // TEST_SUITE
