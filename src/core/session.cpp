@@ -76,6 +76,7 @@ SessionFacts Session::facts() const noexcept
     facts.status_gathered = status_gathered_;
     facts.metadata_freed = metadata_freed_;
     facts.shut_down = shut_down_;
+    facts.resumed = resumed_;
     return facts;
 }
 

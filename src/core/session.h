@@ -111,6 +111,8 @@ public:
                                const std::function<HRESULT(SelectedComponent &)> &change);
     HRESULT pre_restore(std::shared_ptr<Operation> &out);
     HRESULT post_restore(std::shared_ptr<Operation> &out);
+    // ImportSnapshots: only a backup resumed from a document has a set to import.
+    HRESULT import_snapshots(std::shared_ptr<Operation> &out);
 
     // The end of the object's life: waits for running work, OnBackupShutdown
     // to every writer of the session, frees its session slots and releases
@@ -140,6 +142,7 @@ private:
     HRESULT run_gather_status(Operation &operation);
     HRESULT run_pre_restore(Operation &operation);
     HRESULT run_post_restore(Operation &operation);
+    HRESULT run_import_snapshots(Operation &operation);
     // The writers of a restore event: active, with a component selected for restore (C-8.7).
     std::vector<Participant *> restore_participants();
     // The document's state and components become the session's (lock_ held).
@@ -195,6 +198,7 @@ private:
     // GatherWriterMetadata.
     std::vector<std::shared_ptr<ComponentStore>> document_stores_;
     VSS_RESTORE_TYPE restore_type_ = VSS_RTYPE_BY_COPY;
+    bool resumed_ = false; // InitializeForBackup(xml)
 };
 
 } // namespace vssapi::core

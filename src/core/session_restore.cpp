@@ -57,6 +57,7 @@ HRESULT Session::initialize_for_backup(BackupDocument document)
         return gate.refusal();
     }
     adopt_document(std::move(document));
+    resumed_ = true;
     transition(Call::InitializeForBackup, true);
     return S_OK;
 }
@@ -173,6 +174,18 @@ HRESULT Session::run_post_restore(Operation & /*operation*/)
 {
     send(Event::PostRestore, restore_participants());
     return S_OK;
+}
+
+HRESULT Session::import_snapshots(std::shared_ptr<Operation> &out)
+{
+    return begin_operation(out, Call::ImportSnapshots, &Session::run_import_snapshots);
+}
+
+// The in-memory provider makes no transportable snapshots, so a saved
+// document never holds one to import.
+HRESULT Session::run_import_snapshots(Operation & /*operation*/)
+{
+    return VSS_E_NO_SNAPSHOTS_IMPORTED;
 }
 
 } // namespace vssapi::core

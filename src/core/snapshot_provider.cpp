@@ -84,6 +84,34 @@ LONG SnapshotStore::remove_set(const GUID &snapshot_set_id)
     }));
 }
 
+bool SnapshotStore::change(const GUID &snapshot_id, const std::function<HRESULT(SnapshotRecord &)> &change,
+                           HRESULT &result)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    for (SnapshotRecord &record : records_) {
+        if (IsEqualGUID(record.snapshot_id, snapshot_id)) {
+            result = change(record);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool SnapshotStore::has_set(const GUID &snapshot_set_id) const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return std::any_of(records_.begin(), records_.end(), [&](const SnapshotRecord &record) {
+        return IsEqualGUID(record.snapshot_set_id, snapshot_set_id);
+    });
+}
+
+bool SnapshotStore::has_volume(std::u16string_view original_volume) const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    return std::any_of(records_.begin(), records_.end(),
+                       [&](const SnapshotRecord &record) { return record.original_volume == original_volume; });
+}
+
 LONG SnapshotStore::release_session(const GUID &session_id)
 {
     const std::lock_guard<std::mutex> hold(lock_);

@@ -6,7 +6,9 @@
 
 #include <vss.h>
 
+#include <functional>
 #include <mutex>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +29,8 @@ struct SnapshotRecord {
     VSS_TIMESTAMP creation_time = 0;
     VSS_SNAPSHOT_STATE state = VSS_SS_CREATED;
     GUID session_id{}; // the requester session that made it (auto-release)
+    std::u16string exposed_name; // ExposeSnapshot: the drive, folder or share
+    std::u16string exposed_path; // ... and, exposed remotely, the path from the root
 };
 
 // A set the requester asks to commit: one record per AddToSnapshotSet, whose
@@ -68,6 +72,10 @@ public:
     void add(const std::vector<SnapshotRecord> &records);
     std::optional<SnapshotRecord> find(const GUID &snapshot_id) const;
     std::vector<SnapshotRecord> all() const;
+    // Runs change(record) on one snapshot under the store's lock; false when there is none.
+    bool change(const GUID &snapshot_id, const std::function<HRESULT(SnapshotRecord &)> &change, HRESULT &result);
+    bool has_set(const GUID &snapshot_set_id) const;
+    bool has_volume(std::u16string_view original_volume) const;
     // Deletes one snapshot or a whole set; returns how many went.
     LONG remove_snapshot(const GUID &snapshot_id);
     LONG remove_set(const GUID &snapshot_set_id);

@@ -53,6 +53,7 @@ enum Need : unsigned {
     SetInCreation = 1u << 3,  // StartSnapshotSet came first and DoSnapshotSet has not ended
     StatusGathered = 1u << 4, // a GatherWriterStatus finished (and FreeWriterStatus did not follow)
     MetadataKept = 1u << 5,   // FreeWriterMetadata did not come
+    Resumed = 1u << 6,        // InitializeForBackup(xml) resumed a saved document
 };
 
 constexpr std::optional<Phase> kStays = std::nullopt;
@@ -141,6 +142,9 @@ constexpr CallRule kRules[] = {
     {Call::SetFileRestoreStatus,     "SetFileRestoreStatus",     cells(".  .  .  .  .  .  .  .  .  .  x  ."), Idle, kStays, kStays},
     {Call::PostRestore,              "PostRestore",              cells(".  .  .  .  .  .  .  .  .  .  x  ."), Idle,
      P::PostRestored, P::PostRestored},
+    // Transportable snapshots of a resumed backup document (InitializeForBackup(xml)).
+    {Call::ImportSnapshots,          "ImportSnapshots",          cells(".  x  x  .  .  .  .  .  .  .  .  ."), Idle | Resumed,
+     kStays, kStays},
 };
 
 static_assert(std::size(kRules) == kCallCount, "one rule per call");
@@ -298,6 +302,9 @@ Admission admit(Call call, const SessionFacts &facts)
     }
     if ((rule.needs & MetadataKept) != 0 && facts.metadata_freed) {
         return refuse(rule, "after FreeWriterMetadata");
+    }
+    if ((rule.needs & Resumed) != 0 && !facts.resumed) {
+        return refuse(rule, "in a backup that InitializeForBackup did not resume from a saved document");
     }
     return {};
 }

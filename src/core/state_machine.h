@@ -90,8 +90,9 @@ enum class Call : std::uint8_t {
     PreRestore,
     SetFileRestoreStatus,
     PostRestore,
+    ImportSnapshots,
 };
-inline constexpr int kCallCount = 45;
+inline constexpr int kCallCount = 46;
 
 const char *call_name(Call call) noexcept; // the SDK method: "DoSnapshotSet"
 
@@ -105,6 +106,7 @@ struct SessionFacts {
     bool status_gathered = false; // a GatherWriterStatus finished and FreeWriterStatus did not follow
     bool metadata_freed = false;  // FreeWriterMetadata
     bool shut_down = false;       // the object is being released
+    bool resumed = false;         // InitializeForBackup(xml): a saved document resumed
 };
 
 // The state machine's answer to a call: S_OK (admitted) or VSS_E_BAD_STATE

@@ -11,15 +11,6 @@
 #include <vssapi/oleauto.h>
 
 namespace vssapi::requester {
-namespace {
-
-// Snapshot management and recovery (Expose, Revert, Break, Import,
-// FastRecovery, RecoverSet) are the rest of issue 10; until they land they
-// say so with E_NOTIMPL. Restore and the document are backup_components_restore.cpp.
-constexpr HRESULT kNeedsRestoreIssue = E_NOTIMPL;
-
-} // namespace
-
 
 gsl::span<const com::InterfaceEntry> BackupComponents::interface_table() noexcept
 {
@@ -32,78 +23,6 @@ gsl::span<const com::InterfaceEntry> BackupComponents::interface_table() noexcep
         {&IID_IVssBackupComponentsEx4, "IVssBackupComponentsEx4", &com::interface_cast<Self, IVssBackupComponentsEx4>},
     };
     return table;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::ImportSnapshots(IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::BreakSnapshotSet(VSS_ID /*SnapshotSetId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::ExposeSnapshot(VSS_ID /*SnapshotId*/, VSS_PWSZ /*wszPathFromRoot*/, LONG /*lAttributes*/, VSS_PWSZ /*wszExpose*/, VSS_PWSZ */*pwszExposed*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::RevertToSnapshot(VSS_ID /*SnapshotId*/, BOOL /*bForceDismount*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::QueryRevertStatus(VSS_PWSZ /*pwszVolume*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::UnexposeSnapshot(VSS_ID /*snapshotId*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::BreakSnapshotSetEx(VSS_ID /*SnapshotSetID*/, DWORD /*dwBreakFlags*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::PreFastRecovery(VSS_ID /*SnapshotSetID*/, DWORD /*dwPreFastRecoveryFlags*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::FastRecovery(VSS_ID /*SnapshotSetID*/, DWORD /*dwFastRecoveryFlags*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::AddSnapshotToRecoverySet(VSS_ID /*snapshotId*/, DWORD /*dwFlags*/, VSS_PWSZ /*pwszDestinationVolume*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::RecoverSet(DWORD /*dwFlags*/, IVssAsync **/*ppAsync*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
-}
-
-HRESULT STDMETHODCALLTYPE BackupComponents::GetRootAndLogicalPrefixPaths(VSS_PWSZ /*pwszFilePath*/, VSS_PWSZ */*ppwszRootPath*/, VSS_PWSZ */*ppwszLogicalPrefix*/, BOOL /*bNormalizeFQDNforRootPath*/) noexcept
-{
-    VSSAPI_CHECK_ALIVE();
-    return kNeedsRestoreIssue;
 }
 
 

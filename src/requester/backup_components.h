@@ -5,8 +5,8 @@
 // It translates between the SDK's types (BSTR, LPCWSTR, IVssAsync) and one
 // core::Session, which holds the sequence and its rules. The backup's slots are
 // backup_components.cpp; the document (SaveAsXML, InitializeForBackup(xml))
-// and the restore are backup_components_restore.cpp. Snapshot management and
-// recovery slots answer E_NOTIMPL until the rest of issue 10 lands.
+// and the restore are backup_components_restore.cpp; snapshot management and
+// recovery (expose, break, import, revert) are backup_components_snapshots.cpp.
 #pragma once
 
 #include "com/bstr.h"

@@ -36,6 +36,8 @@ void fill_snapshot_prop(const core::SnapshotRecord &record, VSS_SNAPSHOT_PROP &p
         filled.m_pwszOriginalVolumeName = copy_task_string(record.original_volume);
         filled.m_pwszOriginatingMachine = copy_task_string(record.originating_machine);
         filled.m_pwszServiceMachine = copy_task_string(record.service_machine);
+        filled.m_pwszExposedName = copy_task_string(record.exposed_name);
+        filled.m_pwszExposedPath = copy_task_string(record.exposed_path);
     } catch (...) {
         VssFreeSnapshotPropertiesInternal(&filled);
         throw;

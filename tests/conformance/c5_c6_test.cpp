@@ -281,3 +281,107 @@ TEST_CASE("C-6.4 one writer's failure never shows in another writer's status")
     CHECK(row.message_is_null);
     CHECK(requester.status_of(u"Failing").hr_application == HRESULT(0x80070020));
 }
+
+TEST_CASE("C-5.1 ExposeSnapshot and UnexposeSnapshot record the exposure; GetSnapshotProperties reports it")
+{
+    Isolated isolated;
+    TestWriter writer{u"Writer", test_guid(1)};
+    Requester requester;
+    REQUIRE(requester.snapshot() == VSS_S_ASYNC_FINISHED);
+    const VSS_ID id = requester.snapshot_id;
+    VSS_PWSZ exposed = nullptr;
+    CHECK(requester->ExposeSnapshot(id, nullptr, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, nullptr, &exposed) ==
+          E_INVALIDARG); // locally needs a drive or folder
+    CHECK(requester->ExposeSnapshot(id, nullptr, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY | VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY,
+                                    const_cast<VSS_PWSZ>(W(u"X:")), &exposed) == E_INVALIDARG);
+    CHECK(requester->ExposeSnapshot(id, nullptr, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, const_cast<VSS_PWSZ>(W(u"X:")),
+                                    nullptr) == E_INVALIDARG);
+    CHECK(requester->ExposeSnapshot(test_guid(77), nullptr, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY,
+                                    const_cast<VSS_PWSZ>(W(u"X:")), &exposed) == VSS_E_OBJECT_NOT_FOUND);
+    REQUIRE(requester->ExposeSnapshot(id, nullptr, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, const_cast<VSS_PWSZ>(W(u"X:")),
+                                      &exposed) == S_OK);
+    CHECK(text(exposed) == u"X:");
+    CoTaskMemFree(exposed);
+    CHECK(requester->ExposeSnapshot(id, nullptr, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, const_cast<VSS_PWSZ>(W(u"Y:")),
+                                    &exposed) == VSS_E_OBJECT_ALREADY_EXISTS);
+    VSS_SNAPSHOT_PROP prop{};
+    REQUIRE(requester->GetSnapshotProperties(id, &prop) == S_OK);
+    CHECK(text(prop.m_pwszExposedName) == u"X:");
+    CHECK((prop.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY) != 0);
+    VssFreeSnapshotProperties(&prop);
+
+    void *ex2 = nullptr;
+    REQUIRE(requester->QueryInterface(IID_IVssBackupComponentsEx2, &ex2) == S_OK);
+    auto *components_ex2 = static_cast<IVssBackupComponentsEx2 *>(ex2);
+    REQUIRE(components_ex2->UnexposeSnapshot(id) == S_OK);
+    CHECK(components_ex2->UnexposeSnapshot(id) == VSS_E_OBJECT_NOT_FOUND); // no longer exposed
+    REQUIRE(requester->GetSnapshotProperties(id, &prop) == S_OK);
+    CHECK(prop.m_pwszExposedName == nullptr);
+    VssFreeSnapshotProperties(&prop);
+    // Remotely, with no share name: the snapshot's id names the share.
+    REQUIRE(requester->ExposeSnapshot(id, const_cast<VSS_PWSZ>(W(u"\\data")), VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY,
+                                      nullptr, &exposed) == S_OK);
+    CHECK(text(exposed).size() == 38);
+    CoTaskMemFree(exposed);
+    REQUIRE(requester->GetSnapshotProperties(id, &prop) == S_OK);
+    CHECK(text(prop.m_pwszExposedPath) == u"\\data");
+    VssFreeSnapshotProperties(&prop);
+    components_ex2->Release();
+}
+
+TEST_CASE("C-5.1 break, revert, import and LUN recovery answer as their SDK pages do for a software provider")
+{
+    Isolated isolated;
+    TestWriter writer{u"Writer", test_guid(1)};
+    Requester requester;
+    REQUIRE(requester.snapshot() == VSS_S_ASYNC_FINISHED);
+    CHECK(requester->BreakSnapshotSet(test_guid(50)) == VSS_E_OBJECT_NOT_FOUND);
+    CHECK(requester->BreakSnapshotSet(requester.snapshot_set_id) == VSS_E_PROVIDER_VETO);
+    CHECK(requester->RevertToSnapshot(test_guid(50), FALSE) == VSS_E_OBJECT_NOT_FOUND);
+    CHECK(requester->RevertToSnapshot(requester.snapshot_id, FALSE) == VSS_E_UNSUPPORTED_CONTEXT); // not persistent
+    IVssAsync *async = reinterpret_cast<IVssAsync *>(0x1);
+    CHECK(requester->QueryRevertStatus(const_cast<VSS_PWSZ>(W(u"C:\\")), nullptr) == E_POINTER);
+    CHECK(requester->QueryRevertStatus(const_cast<VSS_PWSZ>(W(u"Q:\\")), &async) == VSS_E_OBJECT_NOT_FOUND);
+    CHECK(async == nullptr);
+    CHECK(requester->QueryRevertStatus(const_cast<VSS_PWSZ>(W(u"C:\\")), &async) == VSS_E_VOLUME_NOT_SUPPORTED);
+    CHECK(requester->ImportSnapshots(&async) == VSS_E_BAD_STATE); // not a resumed document
+    CHECK(requester->ImportSnapshots(nullptr) == E_INVALIDARG);
+
+    void *ex2 = nullptr;
+    REQUIRE(requester->QueryInterface(IID_IVssBackupComponentsEx2, &ex2) == S_OK);
+    auto *components_ex2 = static_cast<IVssBackupComponentsEx2 *>(ex2);
+    async = reinterpret_cast<IVssAsync *>(0x1);
+    CHECK(components_ex2->BreakSnapshotSetEx(requester.snapshot_set_id, 0x80000000u, &async) == E_INVALIDARG);
+    CHECK(async == nullptr);
+    CHECK(components_ex2->BreakSnapshotSetEx(requester.snapshot_set_id, VSS_BREAKEX_FLAG_MASK_LUNS, &async) ==
+          VSS_E_PROVIDER_VETO);
+    CHECK(components_ex2->PreFastRecovery(requester.snapshot_set_id, 0, &async) == E_NOTIMPL); // reserved by the SDK
+    CHECK(components_ex2->FastRecovery(requester.snapshot_set_id, 0, &async) == E_NOTIMPL);
+    components_ex2->Release();
+
+    // The dedicated interfaces of Ex3 and Ex4.
+    IVssBackupComponentsEx3 *ex3 = requester.get();
+    CHECK(ex3->AddSnapshotToRecoverySet(GUID_NULL, 0, nullptr) == E_INVALIDARG);
+    CHECK(ex3->AddSnapshotToRecoverySet(requester.snapshot_id, 1, nullptr) == E_INVALIDARG);
+    CHECK(ex3->AddSnapshotToRecoverySet(requester.snapshot_id, 0, nullptr) == VSS_E_BAD_STATE);
+    CHECK(ex3->RecoverSet(0, &async) == VSS_E_BAD_STATE);
+    void *ex4 = nullptr;
+    REQUIRE(requester->QueryInterface(IID_IVssBackupComponentsEx4, &ex4) == S_OK);
+    auto *components_ex4 = static_cast<IVssBackupComponentsEx4 *>(ex4);
+    VSS_PWSZ root = nullptr, prefix = nullptr;
+    REQUIRE(components_ex4->GetRootAndLogicalPrefixPaths(const_cast<VSS_PWSZ>(W(u"C:\\data\\db.mdf")), &root, &prefix,
+                                                          FALSE) == S_OK);
+    CHECK(text(root) == u"C:\\");
+    CHECK(text(prefix) == u"C:\\");
+    CoTaskMemFree(root);
+    CoTaskMemFree(prefix);
+    REQUIRE(components_ex4->GetRootAndLogicalPrefixPaths(const_cast<VSS_PWSZ>(W(u"\\\\server\\share\\dir\\f")), &root,
+                                                          &prefix, FALSE) == S_OK);
+    CHECK(text(root) == u"\\\\server\\share\\");
+    CoTaskMemFree(root);
+    CoTaskMemFree(prefix);
+    CHECK(components_ex4->GetRootAndLogicalPrefixPaths(const_cast<VSS_PWSZ>(W(u"relative\\path")), &root, &prefix,
+                                                        FALSE) == E_INVALIDARG);
+    CHECK(root == nullptr);
+    components_ex4->Release();
+}

@@ -670,3 +670,20 @@ TEST_CASE("C-8.4 a writer's saved metadata restores when that writer is not runn
     CHECK(requester.run(&IVssBackupComponents::PreRestore) == VSS_S_ASYNC_FINISHED);
     CHECK(requester.run(&IVssBackupComponents::PostRestore) == VSS_S_ASYNC_FINISHED);
 }
+
+TEST_CASE("C-8.2 ImportSnapshots of a resumed document: its set holds no transportable snapshot")
+{
+    std::u16string xml;
+    {
+        Isolated isolated;
+        TestWriter writer{u"Writer", test_guid(1)};
+        write_backup_data(writer);
+        xml = backed_up_document();
+    }
+    Isolated isolated;
+    Requester requester;
+    BSTR document = bstr(xml);
+    REQUIRE(requester->InitializeForBackup(document) == S_OK);
+    SysFreeString(document);
+    CHECK(requester.run(&IVssBackupComponents::ImportSnapshots) == VSS_E_NO_SNAPSHOTS_IMPORTED);
+}

@@ -78,6 +78,7 @@ constexpr Expected kExpected[] = {
     {Call::PreRestore, "PreRestore", ".........x..", ".........x..", ".........x..", ".........x.."},
     {Call::SetFileRestoreStatus, "SetFileRestoreStatus", "..........x.", "..........x.", "..........x.", "..........x."},
     {Call::PostRestore, "PostRestore", "..........x.", "..........x.", "..........x.", "..........x."},
+    {Call::ImportSnapshots, "ImportSnapshots", "............", "............", "............", "............"},
 };
 static_assert(std::size(kExpected) == kCallCount, "every call has its row");
 
@@ -162,6 +163,19 @@ TEST_CASE("C-3.8 state machine: a refusal says what had to come first and where 
     f.set_in_creation = false;
     CHECK(admit(Call::AddToSnapshotSet, f).reason ==
           "AddToSnapshotSet after the snapshot set left creation (DoSnapshotSet ended or AbortBackup came)");
+}
+
+TEST_CASE("C-8.2 state machine: ImportSnapshots needs a resumed document")
+{
+    SessionFacts f = facts(Phase::Initialized, true, false);
+    CHECK(admit(Call::ImportSnapshots, f).reason ==
+          "ImportSnapshots in a backup that InitializeForBackup did not resume from a saved document");
+    f.resumed = true;
+    CHECK(admit(Call::ImportSnapshots, f).hr == S_OK);
+    f.phase = Phase::MetadataGathered;
+    CHECK(admit(Call::ImportSnapshots, f).hr == S_OK);
+    f.phase = Phase::BackupPrepared;
+    CHECK(admit(Call::ImportSnapshots, f).hr == VSS_E_BAD_STATE);
 }
 
 TEST_CASE("C-3.2 state machine: a restore's refusals say which sequence the object is in")
