@@ -233,7 +233,10 @@ typedef enum vss_step {
     VSS_STEP_PREPARE_FOR_BACKUP = 1,
     VSS_STEP_DO_SNAPSHOT_SET = 2,
     VSS_STEP_BACKUP_COMPLETE = 3,
-    VSS_STEP_GATHER_WRITER_STATUS = 4
+    VSS_STEP_GATHER_WRITER_STATUS = 4,
+    /* Added in 1.1: the restore (contract C-3.2). */
+    VSS_STEP_PRE_RESTORE = 5,
+    VSS_STEP_POST_RESTORE = 6
 } vss_step;
 
 /* coordinator NULL: the default one. Release sends OnBackupShutdown. */
@@ -372,6 +375,65 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_snapshot_props(vss_requester *r
                                                                 const vss_guid *snapshot_id,
                                                                 vss_snapshot_props *out) VSSAPI_NOTHROW;
 VSSAPI_EXPORT void VSS_CALL vss_snapshot_props_clear(vss_snapshot_props *props) VSSAPI_NOTHROW;
+
+/* ---- the Backup Components Document and the restore (contract C-8), 1.1 ---- */
+
+/* SaveAsXML: the document as UTF-8 XML (vss_free), from PrepareForBackup's end on. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_save_document(vss_requester *requester, char **xml) VSSAPI_NOTHROW;
+/* InitializeForRestore with a saved document; then GATHER_WRITER_METADATA, the
+ * selection below, PRE_RESTORE, vss_requester_set_file_restore_status, POST_RESTORE.
+ * A document that cannot be read: VSS_E_INVALID_XML_DOCUMENT, nothing changed. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_initialize_for_restore(vss_requester *requester,
+                                                                        const char *xml) VSSAPI_NOTHROW;
+/* InitializeForBackup with a saved document: the backup resumes its components. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_resume_backup(vss_requester *requester,
+                                                               const char *xml) VSSAPI_NOTHROW;
+/* restore_type: a VSS_RESTORE_TYPE (1 by copy, 2 import, 3 other). */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_set_restore_state(vss_requester *requester,
+                                                                   int32_t restore_type) VSSAPI_NOTHROW;
+/* The component of the document a call names: its writer's class, its type
+ * (VSS_CT_DATABASE 1, VSS_CT_FILEGROUP 2), logical path (NULL or "" for none)
+ * and name. Unknown: VSS_E_OBJECT_NOT_FOUND; outside a restore or after
+ * PRE_RESTORE: VSS_E_BAD_STATE (C-8.6). */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_select_for_restore(vss_requester *requester,
+                                                                    const vss_guid *writer_class, int32_t type,
+                                                                    const char *logical_path, const char *name,
+                                                                    int32_t selected) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_set_restore_options(vss_requester *requester,
+                                                                     const vss_guid *writer_class, int32_t type,
+                                                                     const char *logical_path, const char *name,
+                                                                     const char *options) VSSAPI_NOTHROW;
+/* Between PRE_RESTORE and POST_RESTORE; status: VSS_RS_NONE 1, VSS_RS_ALL 2, VSS_RS_FAILED 3. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_set_file_restore_status(vss_requester *requester,
+                                                                         const vss_guid *writer_class, int32_t type,
+                                                                         const char *logical_path, const char *name,
+                                                                         int32_t status) VSSAPI_NOTHROW;
+
+/* In component handlers: the texts of one component (IVssComponent). */
+typedef enum vss_component_text {
+    VSS_TEXT_BACKUP_METADATA = 0,          /* set in backup handlers, once; read in the restore */
+    VSS_TEXT_BACKUP_STAMP = 1,             /* set in backup handlers */
+    VSS_TEXT_PREVIOUS_BACKUP_STAMP = 2,    /* read only: what the requester set */
+    VSS_TEXT_BACKUP_OPTIONS = 3,           /* read only */
+    VSS_TEXT_RESTORE_OPTIONS = 4,          /* read only */
+    VSS_TEXT_RESTORE_METADATA = 5,         /* set in OnPreRestore, once */
+    VSS_TEXT_PRE_RESTORE_FAILURE_MSG = 6,  /* set in restore handlers */
+    VSS_TEXT_POST_RESTORE_FAILURE_MSG = 7, /* set in restore handlers */
+    VSS_TEXT_PREPARE_FOR_BACKUP_FAILURE_MSG = 8, /* set in OnPrepareBackup */
+    VSS_TEXT_POST_SNAPSHOT_FAILURE_MSG = 9       /* set in OnPostSnapshot */
+} vss_component_text;
+/* *text: the value (vss_free), or NULL with S_FALSE when it was never set. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_components_get_text(vss_components *components, uint32_t index,
+                                                           int32_t which, char **text) VSSAPI_NOTHROW;
+/* A read-only text, or a handler that may not set it: VSS_E_BAD_STATE or E_INVALIDARG as the SDK says. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_components_set_text(vss_components *components, uint32_t index,
+                                                           int32_t which, const char *text) VSSAPI_NOTHROW;
+/* In OnPreRestore and OnPostRestore: what the requester chose (C-8.2). */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_components_selected_for_restore(vss_components *components, uint32_t index,
+                                                                       int32_t *selected) VSSAPI_NOTHROW;
+/* In OnPostRestore: VSS_RS_* (0 undefined, 1 none, 2 all, 3 failed). */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_components_file_restore_status(vss_components *components, uint32_t index,
+                                                                      int32_t *status) VSSAPI_NOTHROW;
 
 /* ---- retry helper (contract C-7.2) ------------------------------------ */
 

@@ -102,4 +102,13 @@ std::shared_ptr<core::Coordinator> coordinator_of(vss_coordinator *handle)
                              : core::Coordinator::current();
 }
 
+HRESULT component_at(const char *function, vss_components *components, uint32_t index,
+                     com::Ref<IVssComponent> &out)
+{
+    if (components == nullptr) {
+        return fail(function, E_INVALIDARG, "components is NULL");
+    }
+    return check(function, reinterpret_cast<IVssWriterComponents *>(components)->GetComponent(index, out.out()));
+}
+
 } // namespace vssapi::capi

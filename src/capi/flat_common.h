@@ -4,11 +4,13 @@
 #pragma once
 
 #include "com/barrier.h"
+#include "com/ref.h"
 #include "com/utf.h"
 #include "core/coordinator.h"
 #include "core/hresult_text.h"
 
 #include <vsbackup.h>
+#include <vswriter.h>
 #include <vssapi/vssapi.h>
 
 #include <cstdlib>
@@ -58,6 +60,10 @@ void free_strings(Text *&...text) noexcept
 }
 
 // ---- handles ----------------------------------------------------------------
+
+// Component `index` of a component handler's components (vss_components).
+HRESULT component_at(const char *function, vss_components *components, uint32_t index,
+                     com::Ref<IVssComponent> &out);
 
 struct FlatCoordinator {
     std::shared_ptr<core::Coordinator> coordinator;

@@ -18,15 +18,6 @@ IVssCreateWriterMetadataEx *metadata_of(vss_metadata *metadata)
     return reinterpret_cast<IVssCreateWriterMetadataEx *>(metadata);
 }
 
-// Component `index` of a handler's components.
-HRESULT component_at(const char *function, vss_components *components, uint32_t index, Ref<IVssComponent> &out)
-{
-    if (components == nullptr) {
-        return fail(function, E_INVALIDARG, "components is NULL");
-    }
-    return check(function, reinterpret_cast<IVssWriterComponents *>(components)->GetComponent(index, out.out()));
-}
-
 } // namespace
 
 extern "C" {

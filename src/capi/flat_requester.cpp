@@ -21,6 +21,8 @@ StepMethod step_method(vss_step step)
     case VSS_STEP_DO_SNAPSHOT_SET: return &IVssBackupComponents::DoSnapshotSet;
     case VSS_STEP_BACKUP_COMPLETE: return &IVssBackupComponents::BackupComplete;
     case VSS_STEP_GATHER_WRITER_STATUS: return &IVssBackupComponents::GatherWriterStatus;
+    case VSS_STEP_PRE_RESTORE: return &IVssBackupComponents::PreRestore;
+    case VSS_STEP_POST_RESTORE: return &IVssBackupComponents::PostRestore;
     }
     return nullptr;
 }
