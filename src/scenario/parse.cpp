@@ -51,9 +51,10 @@ GUID derived_instance_id(GUID id, std::size_t index)
 // The format: one table of fields and one function per object kind, in the
 // order of abi/scenario.schema.json.
 
-constexpr std::string_view kScenarioFields[] = {"$schema", "description", "service", "backup", "provider", "writers"};
+constexpr std::string_view kScenarioFields[] = {"$schema", "description", "service", "backup", "restore", "provider", "writers"};
 constexpr std::string_view kServiceFields[] = {"clock", "event_timeout_ms", "commit_window_ms"};
 constexpr std::string_view kBackupFields[] = {"type", "select_components"};
+constexpr std::string_view kRestoreFields[] = {"select"};
 constexpr std::string_view kProviderFields[] = {"commit"};
 constexpr std::string_view kCommitFields[] = {"take_ms", "result", "hr"};
 constexpr std::string_view kWriterFields[] = {"name",  "class_id", "instance_id",       "instance_name", "usage",
@@ -135,6 +136,23 @@ BackupSettings read_backup(const Node &node)
         backup.select_components = read_bool(*select);
     }
     return backup;
+}
+
+RestoreSettings read_restore(const Node &node)
+{
+    const Object object(node, kRestoreFields);
+    RestoreSettings restore;
+    if (const auto select = object.get("select")) {
+        const auto &names = read_array(*select, "an array of component paths");
+        if (names.size() > kMaxRestoreSelection) {
+            fail(*select, "expected at most " + std::to_string(kMaxRestoreSelection) + " components, found " +
+                              std::to_string(names.size()));
+        }
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            restore.select.push_back(read_name(select->element(i)));
+        }
+    }
+    return restore;
 }
 
 ProviderBehaviour read_commit(const Node &node)
@@ -409,6 +427,9 @@ Scenario read_scenario(const json &root, std::string source)
     }
     if (const auto service = object.get("service")) {
         scenario.service = read_service(*service);
+    }
+    if (const auto restore = object.get("restore")) {
+        scenario.restore = read_restore(*restore);
     }
     if (const auto backup = object.get("backup")) {
         scenario.backup = read_backup(*backup);

@@ -85,11 +85,18 @@ struct BackupSettings {
     bool select_components = true; // component mode: every selectable component is added
 };
 
+// What `vssctl restore` selects in the saved document: components by full
+// path ("logical\\path\\name", or the name alone); none listed: every one.
+struct RestoreSettings {
+    std::vector<std::u16string> select;
+};
+
 struct Scenario {
     std::string source; // the file's path, or "<text>", for messages
     std::string description;
     ServiceSettings service;
     BackupSettings backup;
+    RestoreSettings restore;
     ProviderBehaviour provider;
     std::vector<MockWriter> writers;
 };
@@ -119,5 +126,6 @@ ParseResult parse_scenario_file(const std::string &path);
 inline constexpr std::size_t kMaxScenarioBytes = 4u << 20;
 inline constexpr unsigned kMaxNesting = 32;
 inline constexpr std::size_t kMaxWriters = 4096;
+inline constexpr std::size_t kMaxRestoreSelection = 4096;
 
 } // namespace vssapi::scenario

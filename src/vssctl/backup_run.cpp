@@ -6,6 +6,7 @@
 #include "com/utf.h"
 #include "requester/component_selection.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -325,6 +326,12 @@ AttemptReport BackupRun::attempt(unsigned number, IVssBackupComponents &fresh)
             hr = run_step(report, *backup, failed_at,
                           [](IVssBackupComponentsEx3 &b, IVssAsync **a) { return b.BackupComplete(a); });
         }
+        if (SUCCEEDED(hr) && save_document_) {
+            Bstr document;
+            failed_at = "SaveAsXML";
+            hr = backup->SaveAsXML(document.put());
+            saved_document_ = std::u16string(document.view());
+        }
         if (FAILED(hr)) {
             failed_step = hr;
             report.outcome = hr;
@@ -363,6 +370,119 @@ AttemptReport BackupRun::attempt(unsigned number, IVssBackupComponents &fresh)
                     utf8(entry.writer->name) == report.outcome_source && entry.status_after.hr_failure != S_OK) {
                     report.outcome = entry.status_after.hr_failure;
                 }
+            }
+        }
+    }
+    report.retry_class = core::retry_class(report.outcome);
+    return report;
+}
+
+AttemptReport BackupRun::restore(IVssBackupComponents &fresh, const std::u16string &document)
+{
+    AttemptReport report;
+    report.start = coordinator_->clock()->now();
+    Ref<IVssBackupComponentsEx3> backup;
+    HRESULT hr = fresh.QueryInterface(IID_IVssBackupComponentsEx3, reinterpret_cast<void **>(backup.out()));
+    const char *failed_at = "QueryInterface(IVssBackupComponentsEx3)";
+    if (SUCCEEDED(hr)) {
+        backup->GetSessionId(&report.session_id);
+        Bstr xml(document);
+        failed_at = "InitializeForRestore";
+        hr = backup->InitializeForRestore(xml.get());
+    }
+    if (SUCCEEDED(hr)) {
+        failed_at = "GatherWriterMetadata";
+        hr = run_step(report, *backup, failed_at,
+                      [](IVssBackupComponentsEx3 &b, IVssAsync **a) { return b.GatherWriterMetadata(a); });
+    }
+    // The selection: the scenario's list, or every component of the document.
+    struct Chosen {
+        GUID writer;
+        VSS_COMPONENT_TYPE type;
+        Bstr logical_path, name;
+    };
+    std::vector<Chosen> chosen;
+    std::vector<std::u16string> wanted = scenario_.restore.select;
+    if (SUCCEEDED(hr)) {
+        UINT writers = 0;
+        backup->GetWriterComponentsCount(&writers);
+        for (UINT w = 0; w < writers; ++w) {
+            Ref<IVssWriterComponentsExt> components;
+            if (FAILED(backup->GetWriterComponents(w, components.out()))) {
+                continue;
+            }
+            VSS_ID instance{}, writer_class{};
+            components->GetWriterInfo(&instance, &writer_class);
+            UINT count = 0;
+            components->GetComponentCount(&count);
+            for (UINT c = 0; c < count; ++c) {
+                Ref<IVssComponent> component;
+                if (FAILED(components->GetComponent(c, component.out()))) {
+                    continue;
+                }
+                Chosen one{writer_class, VSS_CT_UNDEFINED, {}, {}};
+                component->GetComponentType(&one.type);
+                component->GetLogicalPath(one.logical_path.put());
+                component->GetComponentName(one.name.put());
+                const std::u16string path(one.logical_path.view());
+                const std::u16string full = path.empty() ? std::u16string(one.name.view())
+                                                         : path + u"\\" + std::u16string(one.name.view());
+                const auto listed = std::find(wanted.begin(), wanted.end(), full);
+                if (scenario_.restore.select.empty() || listed != wanted.end()) {
+                    if (listed != wanted.end()) {
+                        wanted.erase(listed);
+                    }
+                    chosen.push_back(std::move(one));
+                }
+            }
+        }
+        if (!wanted.empty()) {
+            hr = VSS_E_OBJECT_NOT_FOUND;
+            failed_at = "SetSelectedForRestore";
+            std::fprintf(stderr, "vssctl: restore.select: the document has no component \"%s\"\n",
+                         utf8(wanted.front()).c_str());
+        }
+    }
+    for (const Chosen &one : chosen) {
+        if (SUCCEEDED(hr)) {
+            failed_at = "SetSelectedForRestore";
+            hr = backup->SetSelectedForRestore(one.writer, one.type, one.logical_path.get(), one.name.get(), true);
+        }
+    }
+    if (SUCCEEDED(hr)) {
+        failed_at = "PreRestore";
+        hr = run_step(report, *backup, failed_at,
+                      [](IVssBackupComponentsEx3 &b, IVssAsync **a) { return b.PreRestore(a); });
+    }
+    for (const Chosen &one : chosen) {
+        if (SUCCEEDED(hr)) {
+            failed_at = "SetFileRestoreStatus"; // the files are back (this requester copies none)
+            hr = backup->SetFileRestoreStatus(one.writer, one.type, one.logical_path.get(), one.name.get(), VSS_RS_ALL);
+        }
+    }
+    if (SUCCEEDED(hr)) {
+        failed_at = "PostRestore";
+        hr = run_step(report, *backup, failed_at,
+                      [](IVssBackupComponentsEx3 &b, IVssAsync **a) { return b.PostRestore(a); });
+    }
+    if (FAILED(hr)) {
+        report.outcome = hr;
+        report.outcome_source = failed_at;
+        if (backup.p != nullptr && (report.steps.empty() || report.steps.back().step != failed_at)) {
+            report.steps.push_back(read_status(*backup, failed_at, hr));
+            if (ended_) {
+                ended_(report, report.steps.back());
+            }
+        }
+    }
+    report.end = coordinator_->clock()->now();
+    report.trace = trace_.take(report.session_id);
+    if (SUCCEEDED(hr) && !report.steps.empty()) {
+        for (const WriterRow &row : report.steps.back().writers) {
+            if (row.hr_writer != S_OK || row.state >= VSS_WS_FAILED_AT_IDENTIFY) {
+                report.outcome = row.hr_writer != S_OK ? row.hr_writer : E_FAIL;
+                report.outcome_source = row.name;
+                break;
             }
         }
     }

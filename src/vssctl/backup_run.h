@@ -86,8 +86,17 @@ public:
               TraceLog &trace, StepStarted started, StepEnded ended);
 
     // One attempt on `backup`, a fresh IVssBackupComponents (the retry
-    // helper's); the caller releases it.
+    // helper's); the caller releases it. With save_document_after_snapshot,
+    // the Backup Components Document is saved after BackupComplete, as a
+    // backup tool keeps it (saved_document()).
     AttemptReport attempt(unsigned number, IVssBackupComponents &backup);
+    void save_document_after_snapshot(bool save) { save_document_ = save; }
+    const std::u16string &saved_document() const { return saved_document_; }
+
+    // The restore sequence from a saved document (C-3.2): InitializeForRestore,
+    // GatherWriterMetadata, the scenario's selection, PreRestore,
+    // SetFileRestoreStatus(all), PostRestore; the writer table after each step.
+    AttemptReport restore(IVssBackupComponents &backup, const std::u16string &document);
 
 private:
     HRESULT run_step(AttemptReport &report, IVssBackupComponentsEx3 &backup, const char *step,
@@ -99,6 +108,8 @@ private:
     TraceLog &trace_;
     StepStarted started_;
     StepEnded ended_;
+    bool save_document_ = false;
+    std::u16string saved_document_;
 };
 
 // Waits for an asynchronous step: S_OK when it finished, else its failure

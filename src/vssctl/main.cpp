@@ -3,6 +3,7 @@
 #include "core/coordinator.h"
 #include "core/hresult_text.h"
 #include "core/retry_policy.h"
+#include "com/utf.h"
 #include "platform/terminal.h"
 #include "scenario/load.h"
 #include "vssctl/backup_run.h"
@@ -10,13 +11,16 @@
 #include "vssctl/report.h"
 #include "vssctl/writers_list.h"
 
+#include <vsbackup.h>
 #include <vssapi/retry.h>
 #include <vssapi/vssapi.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -37,6 +41,11 @@ Commands:
                       print, after each step, what GatherWriterStatus + GetWriterStatusEx read:
                       state, hrFailureWriter, hrApplication, message and failed components.
                       Exit status 0 only if every writer succeeded.
+  restore SCENARIO --bcd FILE
+                      Restore from a Backup Components Document that `run --save-bcd` wrote:
+                      InitializeForRestore, GatherWriterMetadata, select the scenario's
+                      "restore" components (default: all), PreRestore, PostRestore, with the
+                      writer table after each step. Exit status 0 only if every writer succeeded.
   writers SCENARIO    List the scenario's writers in the layout of `vssadmin list writers`.
   explain HRESULT...  Name, meaning, who produces it and retry guidance for each code, given in
                       hex (0x800423F3, 800423F3), decimal (-2147212301) or by name.
@@ -48,7 +57,10 @@ Options:
   --retry             `run` only: retry a retryable failure as contract C-7.2 says (wait 10
                       minutes, a new IVssBackupComponents, at most 3 retries; 30 s and at most 5
                       for VSS_E_SNAPSHOT_SET_IN_PROGRESS).
-  --real-time         `run` and `writers`: wait for real. By default time runs on a simulated
+  --save-bcd FILE     `run` only: after BackupComplete, write the Backup Components Document
+                      (SaveAsXML, UTF-8 XML) to FILE.
+  --bcd FILE          `restore` only: the saved document to restore from.
+  --real-time         `run`, `restore` and `writers`: wait for real. By default time runs on a simulated
                       clock, so the 10-minute timeouts and retry waits are reported, not slept.
   -h, --help          This text.
   --version           The library's version.
@@ -64,7 +76,28 @@ struct Options {
     bool json = false;
     bool retry = false;
     bool real_time = false;
+    std::string save_bcd; // run --save-bcd FILE
+    std::string bcd;      // restore --bcd FILE
 };
+
+bool read_text_file(const std::string &path, std::string &out)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    out = text.str();
+    return true;
+}
+
+bool write_text_file(const std::string &path, const std::string &text)
+{
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << text;
+    return static_cast<bool>(file);
+}
 
 int usage_error(const std::string &message)
 {
@@ -157,6 +190,7 @@ int run_command(const Options &options)
         policy.max_retries = 0;
         policy.in_progress_max_retries = 0;
     }
+    backup.save_document_after_snapshot(!options.save_bcd.empty());
     vssapi::retry(
         policy,
         [&](IVssBackupComponents *fresh, unsigned number) {
@@ -173,9 +207,79 @@ int run_command(const Options &options)
             }
         });
     const AttemptReport &last = run.attempts.back();
+    if (!options.save_bcd.empty()) {
+        if (backup.saved_document().empty()) {
+            std::fprintf(stderr, "vssctl: no Backup Components Document to save: the backup ended before BackupComplete\n");
+        } else if (!write_text_file(options.save_bcd, utf8(backup.saved_document()))) {
+            std::fprintf(stderr, "vssctl: cannot write %s\n", options.save_bcd.c_str());
+            return kExitUsage;
+        } else if (!options.json) {
+            std::fprintf(out, "\nBackup Components Document saved to %s\n", options.save_bcd.c_str());
+        }
+    }
     run.result = last.outcome;
     run.result_source = last.outcome_source;
     run.exit_status = last.outcome == S_OK ? kExitSucceeded : kExitFailed;
+    progress.clear();
+    if (options.json) {
+        std::printf("%s\n", run_to_json(run).dump(2).c_str());
+    } else {
+        print_run_result(out, run);
+    }
+    return run.exit_status;
+}
+
+// ---- restore ----------------------------------------------------------------
+
+int restore_command(const Options &options)
+{
+    std::string document;
+    if (!read_text_file(options.bcd, document)) {
+        std::fprintf(stderr, "vssctl: cannot read %s\n", options.bcd.c_str());
+        return kExitUsage;
+    }
+    const std::string &path = options.arguments[0];
+    TraceLog trace;
+    ScenarioRun opened;
+    if (!opened.open(path, options.real_time, trace.sink())) {
+        return kExitUsage;
+    }
+    const scenario::Scenario &plan = *opened.plan;
+    const auto &coordinator = opened.coordinator;
+    RunReport run;
+    run.scenario_path = path;
+    run.description = plan.description;
+    run.simulated_clock = !options.real_time && plan.service.clock == scenario::ClockKind::Simulated;
+    run.origin = coordinator->clock()->now();
+    run.command = "restore";
+    Progress progress(!options.json && vssapi::platform::is_terminal(stderr), coordinator->clock());
+    std::FILE *out = stdout;
+    if (!options.json) {
+        print_run_header(out, run);
+    }
+    BackupRun restorer(
+        plan, coordinator, trace, [&](const std::string &step) { progress.step(step); },
+        [&](const AttemptReport &, const StepReport &step) {
+            progress.clear();
+            if (!options.json) {
+                print_step(out, step, run.origin);
+                std::fflush(out);
+            }
+        });
+    IVssBackupComponents *fresh = nullptr;
+    const HRESULT created = CreateVssBackupComponents(&fresh);
+    if (FAILED(created)) {
+        std::fprintf(stderr, "vssctl: CreateVssBackupComponents: %s\n", hresult_text(created).c_str());
+        return kExitFailed;
+    }
+    run.attempts.push_back(restorer.restore(*fresh, vssapi::com::utf8_to_utf16(document)));
+    fresh->Release(); // OnBackupShutdown
+    AttemptReport &attempt = run.attempts.back();
+    std::vector<core::TraceEntry> shutdown = trace.take(attempt.session_id);
+    attempt.trace.insert(attempt.trace.end(), shutdown.begin(), shutdown.end());
+    run.result = attempt.outcome;
+    run.result_source = attempt.outcome_source;
+    run.exit_status = attempt.outcome == S_OK ? kExitSucceeded : kExitFailed;
     progress.clear();
     if (options.json) {
         std::printf("%s\n", run_to_json(run).dump(2).c_str());
@@ -274,7 +378,14 @@ int main(int argc, char **argv)
             std::printf("vssctl (openvss) %s\n", vss_version());
             return kExitSucceeded;
         }
-        if (argument == "--json") {
+        if ((argument == "--save-bcd" || argument == "--bcd") && i + 1 >= argc) {
+            return usage_error(argument + " needs a file name");
+        }
+        if (argument == "--save-bcd") {
+            options.save_bcd = argv[++i];
+        } else if (argument == "--bcd") {
+            options.bcd = argv[++i];
+        } else if (argument == "--json") {
             options.json = true;
         } else if (argument == "--retry") {
             options.retry = true;
@@ -293,7 +404,8 @@ int main(int argc, char **argv)
         std::fputs(kUsage, stderr);
         return kExitUsage;
     }
-    const bool known = options.command == "run" || options.command == "writers" || options.command == "explain";
+    const bool known = options.command == "run" || options.command == "restore" || options.command == "writers" ||
+                       options.command == "explain";
     if (!known) {
         return usage_error("unknown command '" + options.command + "'");
     }
@@ -304,9 +416,19 @@ int main(int argc, char **argv)
     if (options.retry && options.command != "run") {
         return usage_error("--retry applies to run only");
     }
+    if (!options.save_bcd.empty() && options.command != "run") {
+        return usage_error("--save-bcd applies to run only");
+    }
+    if (options.command == "restore" ? options.bcd.empty() : !options.bcd.empty()) {
+        return usage_error(options.command == "restore" ? "restore needs --bcd FILE (a document `run --save-bcd` wrote)"
+                                                        : "--bcd applies to restore only");
+    }
     try {
         if (options.command == "run") {
             return run_command(options);
+        }
+        if (options.command == "restore") {
+            return restore_command(options);
         }
         if (options.command == "writers") {
             return writers_command(options);

@@ -64,7 +64,7 @@ std::string pad(const std::string &text, std::size_t width)
 
 void print_run_header(std::FILE *out, const RunReport &run)
 {
-    std::fprintf(out, "vssctl run %s%s\n", run.retry ? "--retry " : "", run.scenario_path.c_str());
+    std::fprintf(out, "vssctl %s %s%s\n", run.command.c_str(), run.retry ? "--retry " : "", run.scenario_path.c_str());
     if (!run.description.empty()) {
         std::fprintf(out, "%s\n", run.description.c_str());
     }
@@ -134,6 +134,15 @@ void print_attempt_outcome(std::FILE *out, const AttemptReport &attempt)
 
 void print_run_result(std::FILE *out, const RunReport &run)
 {
+    if (run.command == "restore") {
+        if (run.result == S_OK) {
+            std::fprintf(out, "\nResult: RESTORED (exit status 0)\n");
+        } else {
+            std::fprintf(out, "\nResult: FAILED: %s from %s (exit status %d)\n", hresult_text(run.result).c_str(),
+                         run.result_source.c_str(), run.exit_status);
+        }
+        return;
+    }
     if (run.result == S_OK) {
         std::fprintf(out, "\nResult: SUCCEEDED after %zu attempt%s (exit status 0)\n", run.attempts.size(),
                      run.attempts.size() == 1 ? "" : "s");
@@ -278,14 +287,19 @@ nlohmann::ordered_json run_to_json(const RunReport &run)
                                 {"steps", steps},
                                 {"trace", trace}});
     }
-    return json{{"scenario", run.scenario_path},
+    json report = json::object();
+    if (run.command != "run") {
+        report["command"] = run.command; // a restore's report; a backup's has no such field
+    }
+    report.update(json{{"scenario", run.scenario_path},
                 {"description", run.description},
                 {"clock", run.simulated_clock ? "simulated" : "real"},
                 {"retry", run.retry},
                 {"attempts", attempts},
                 {"result", hresult_json(run.result)},
                 {"result_source", run.result_source},
-                {"exit_status", run.exit_status}};
+                {"exit_status", run.exit_status}});
+    return report;
 }
 
 } // namespace vssctl

@@ -13,6 +13,7 @@
 namespace vssctl {
 
 struct RunReport {
+    std::string command = "run"; // or "restore"
     std::string scenario_path;
     std::string description;
     bool simulated_clock = true;

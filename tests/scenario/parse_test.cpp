@@ -463,11 +463,11 @@ TEST_CASE("scenario: kMaxWriters writers, and not one more")
 TEST_CASE("scenario: columns count code points; a tab is one column; a BOM is none")
 {
     CHECK(located(parse_bad("{\"description\": \"\xC3\xA9\xE2\x9C\x93\", \"x\": 1}")) ==
-          "1:23: top level: unknown field \"x\"; expected one of $schema, description, service, backup, provider, writers");
+          "1:23: top level: unknown field \"x\"; expected one of $schema, description, service, backup, restore, provider, writers");
     CHECK(located(parse_bad("{\n\t\t\"x\": 1}")) ==
-          "2:3: top level: unknown field \"x\"; expected one of $schema, description, service, backup, provider, writers");
+          "2:3: top level: unknown field \"x\"; expected one of $schema, description, service, backup, restore, provider, writers");
     CHECK(located(parse_bad("\xEF\xBB\xBF{\"x\": 1}")) ==
-          "1:2: top level: unknown field \"x\"; expected one of $schema, description, service, backup, provider, writers");
+          "1:2: top level: unknown field \"x\"; expected one of $schema, description, service, backup, restore, provider, writers");
     CHECK(located(parse_bad("{\r\n  \"writers\": 5\r\n}")) == "2:14: writers: expected an array of writers, found 5");
     // A BOM alone is an empty file.
     CHECK(located(parse_bad("\xEF\xBB\xBF")) == "1:1: expected a JSON object, found an empty file");
@@ -482,7 +482,7 @@ TEST_CASE("scenario: a key or a string written with escapes is found all the sam
           "1:17: top level: duplicate field \"writers\" (first at line 1, column 2)");
     CHECK(located(parse_bad(R"({"wri\"ters": [], "writers": 1})")) ==
           "1:2: top level: unknown field \"wri\\\"ters\"; expected one of $schema, description, service, backup, "
-          "provider, writers; did you mean \"writers\"?");
+          "restore, provider, writers; did you mean \"writers\"?");
     CHECK(located(parse_bad(R"({"writers": [{"name": "a\"\\", "class_id": "x\"y"}]})")) ==
           "1:44: writers[0].class_id: expected a GUID such as \"{6f5b15b5-da24-4d88-b737-63063e3a1f86}\", found \"x\\\"y\"");
     const Scenario s = parse_ok(R"({"writers": [{"name": "\u00e9\ud83d\ude00\n", "class_id": ")" + std::string(kClassId) + "\"}]}");
