@@ -23,9 +23,12 @@ from ._types import (
     BackupType,
     ComponentFailure,
     ComponentInfo,
+    ComponentText,
     ComponentType,
     Context,
     FileKind,
+    FileRestoreStatus,
+    RestoreType,
     SnapshotProperties,
     SourceType,
     Step,
@@ -56,6 +59,9 @@ def abi_version():
 
 __all__ = [
     "ABI_VERSION",
+    "ComponentText",
+    "FileRestoreStatus",
+    "RestoreType",
     "AppLevel",
     "Async",
     "BackupType",

@@ -7,7 +7,7 @@ import logging
 import os
 import threading
 import weakref
-from ctypes import byref, c_uint32, c_void_p
+from ctypes import byref, c_int32, c_uint32, c_void_p
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -17,8 +17,11 @@ from ._handles import Owned, enter_handler, leave_handler
 from ._types import (
     AppLevel,
     BackupType,
+    ComponentText,
     ComponentType,
     FileKind,
+    FileRestoreStatus,
+    RestoreType,
     SourceType,
     Step,
     UsageType,
@@ -210,6 +213,32 @@ class Component:
         """IVssComponentEx2::SetFailure on this component."""
         self._components.set_failure(self.index, hr, application, message)
 
+    def text(self, which):
+        """One of the component's texts (ComponentText), or None when it was never set."""
+        return self._components.text(self.index, which)
+
+    def set_text(self, which, value):
+        """Sets a text a writer may set in this handler (ComponentText)."""
+        self._components.set_text(self.index, which, value)
+
+    @property
+    def backup_metadata(self):
+        return self.text(ComponentText.BACKUP_METADATA)
+
+    @property
+    def backup_stamp(self):
+        return self.text(ComponentText.BACKUP_STAMP)
+
+    @property
+    def selected_for_restore(self):
+        """In OnPreRestore and OnPostRestore: whether the requester selected it."""
+        return self._components.selected_for_restore(self.index)
+
+    @property
+    def file_restore_status(self):
+        """In OnPostRestore: FileRestoreStatus the requester set."""
+        return self._components.file_restore_status(self.index)
+
 
 class Components(collections.abc.Sequence):
     """The session's components of this writer (IVssWriterComponents).
@@ -259,6 +288,29 @@ class Components(collections.abc.Sequence):
             raise IndexError("component index out of range")
         check(hr)
         return Component(index, _native.take_text(path.value), _native.take_text(name.value), self)
+
+    def text(self, index, which):
+        """A text of the component at index (ComponentText); None when never set."""
+        index = index.index if isinstance(index, Component) else int(index)
+        out = c_void_p()
+        check(_lib.vss_components_get_text(self._require(), index, int(which), byref(out)))
+        return _native.take_text(out.value)
+
+    def set_text(self, index, which, value):
+        index = index.index if isinstance(index, Component) else int(index)
+        check(_lib.vss_components_set_text(self._require(), index, int(which), _native.utf8(value, "value")))
+
+    def selected_for_restore(self, index):
+        index = index.index if isinstance(index, Component) else int(index)
+        out = c_int32()
+        check(_lib.vss_components_selected_for_restore(self._require(), index, byref(out)))
+        return bool(out.value)
+
+    def file_restore_status(self, index):
+        index = index.index if isinstance(index, Component) else int(index)
+        out = c_int32()
+        check(_lib.vss_components_file_restore_status(self._require(), index, byref(out)))
+        return FileRestoreStatus(out.value)
 
     def set_failure(self, index, hr, application=0, message=None):
         """IVssComponentEx2::SetFailure on the component at index (or a Component)."""
@@ -674,6 +726,55 @@ class Requester(Owned):
 
     def abort(self):
         check(_lib.vss_requester_abort(self._require()))
+
+    # -- the Backup Components Document and the restore (C-8) -------------------
+
+    def save_document(self):
+        """SaveAsXML: the document as a str of XML, from prepare_for_backup() on."""
+        out = c_void_p()
+        check(_lib.vss_requester_save_document(self._require(), byref(out)))
+        return _native.take_text(out.value)
+
+    def initialize_for_restore(self, xml):
+        """InitializeForRestore with a document save_document() gave (in any process)."""
+        check(_lib.vss_requester_initialize_for_restore(self._require(), _native.utf8(xml, "xml")))
+
+    def resume_backup(self, xml):
+        """InitializeForBackup with a saved document."""
+        check(_lib.vss_requester_resume_backup(self._require(), _native.utf8(xml, "xml")))
+
+    def set_restore_state(self, restore_type=RestoreType.BY_COPY):
+        check(_lib.vss_requester_set_restore_state(self._require(), int(restore_type)))
+
+    def _restore_call(self, function, class_id, logical_path, name, type, *rest):
+        klass = to_guid(class_id, "class_id")
+        check(
+            function(
+                self._require(),
+                byref(klass),
+                int(type),
+                _native.utf8(logical_path, "logical_path"),
+                _native.utf8(name, "name"),
+                *rest,
+            )
+        )
+
+    def select_for_restore(self, class_id, logical_path, name, selected=True, *, type=ComponentType.FILEGROUP):
+        self._restore_call(_lib.vss_requester_select_for_restore, class_id, logical_path, name, type, _bool(selected))
+
+    def set_restore_options(self, class_id, logical_path, name, options, *, type=ComponentType.FILEGROUP):
+        self._restore_call(
+            _lib.vss_requester_set_restore_options, class_id, logical_path, name, type, _native.utf8(options, "options")
+        )
+
+    def set_file_restore_status(self, class_id, logical_path, name, status, *, type=ComponentType.FILEGROUP):
+        self._restore_call(_lib.vss_requester_set_file_restore_status, class_id, logical_path, name, type, int(status))
+
+    def pre_restore(self):
+        self.run(Step.PRE_RESTORE)
+
+    def post_restore(self):
+        self.run(Step.POST_RESTORE)
 
     # -- writer metadata ------------------------------------------------------
 

@@ -252,6 +252,18 @@ _declare("vss_requester_component_failure", H, P, c_uint32, POINTER(vss_componen
 _declare("vss_component_failure_clear", None, POINTER(vss_component_failure))
 _declare("vss_requester_snapshot_props", H, P, G, POINTER(vss_snapshot_props))
 _declare("vss_snapshot_props_clear", None, POINTER(vss_snapshot_props))
+# the Backup Components Document and the restore (1.1)
+_declare("vss_requester_save_document", H, P, PP)
+_declare("vss_requester_initialize_for_restore", H, P, c_char_p)
+_declare("vss_requester_resume_backup", H, P, c_char_p)
+_declare("vss_requester_set_restore_state", H, P, c_int32)
+_declare("vss_requester_select_for_restore", H, P, G, c_int32, c_char_p, c_char_p, c_int32)
+_declare("vss_requester_set_restore_options", H, P, G, c_int32, c_char_p, c_char_p, c_char_p)
+_declare("vss_requester_set_file_restore_status", H, P, G, c_int32, c_char_p, c_char_p, c_int32)
+_declare("vss_components_get_text", H, P, c_uint32, c_int32, PP)
+_declare("vss_components_set_text", H, P, c_uint32, c_int32, c_char_p)
+_declare("vss_components_selected_for_restore", H, P, c_uint32, POINTER(c_int32))
+_declare("vss_components_file_restore_status", H, P, c_uint32, POINTER(c_int32))
 
 
 def sized(struct_type):

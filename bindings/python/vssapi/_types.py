@@ -18,6 +18,40 @@ class Step(enum.IntEnum):
     DO_SNAPSHOT_SET = 2
     BACKUP_COMPLETE = 3
     GATHER_WRITER_STATUS = 4
+    PRE_RESTORE = 5
+    POST_RESTORE = 6
+
+
+class ComponentText(enum.IntEnum):
+    """The texts of one component in a handler (vss_component_text)."""
+
+    BACKUP_METADATA = 0
+    BACKUP_STAMP = 1
+    PREVIOUS_BACKUP_STAMP = 2
+    BACKUP_OPTIONS = 3
+    RESTORE_OPTIONS = 4
+    RESTORE_METADATA = 5
+    PRE_RESTORE_FAILURE_MSG = 6
+    POST_RESTORE_FAILURE_MSG = 7
+    PREPARE_FOR_BACKUP_FAILURE_MSG = 8
+    POST_SNAPSHOT_FAILURE_MSG = 9
+
+
+class RestoreType(enum.IntEnum):
+    """VSS_RESTORE_TYPE."""
+
+    BY_COPY = 1
+    IMPORT = 2
+    OTHER = 3
+
+
+class FileRestoreStatus(enum.IntEnum):
+    """VSS_FILE_RESTORE_STATUS."""
+
+    UNDEFINED = 0
+    NONE = 1
+    ALL = 2
+    FAILED = 3
 
 
 class WriterState(enum.IntEnum):
