@@ -476,6 +476,45 @@ c_enum! {
         DO_SNAPSHOT_SET = 2,
         BACKUP_COMPLETE = 3,
         GATHER_WRITER_STATUS = 4,
+        PRE_RESTORE = 5,
+        POST_RESTORE = 6,
+    }
+}
+
+c_enum! {
+    /// `vss_component_text`: the texts of one component, for
+    /// [`Components::text`] and [`Components::set_text`].
+    ComponentText {
+        BACKUP_METADATA = 0,
+        BACKUP_STAMP = 1,
+        PREVIOUS_BACKUP_STAMP = 2,
+        BACKUP_OPTIONS = 3,
+        RESTORE_OPTIONS = 4,
+        RESTORE_METADATA = 5,
+        PRE_RESTORE_FAILURE_MSG = 6,
+        POST_RESTORE_FAILURE_MSG = 7,
+        PREPARE_FOR_BACKUP_FAILURE_MSG = 8,
+        POST_SNAPSHOT_FAILURE_MSG = 9,
+    }
+}
+
+c_enum! {
+    /// `VSS_FILE_RESTORE_STATUS`.
+    FileRestoreStatus {
+        UNDEFINED = 0,
+        NONE = 1,
+        ALL = 2,
+        FAILED = 3,
+    }
+}
+
+c_enum! {
+    /// `VSS_RESTORE_TYPE`.
+    RestoreType {
+        UNDEFINED = 0,
+        BY_COPY = 1,
+        IMPORT = 2,
+        OTHER = 3,
     }
 }
 

@@ -179,6 +179,118 @@ impl Requester {
         .map(drop)
     }
 
+    /// SaveAsXML: the Backup Components Document, from PrepareForBackup's end on.
+    pub fn save_document(&self) -> Result<String> {
+        let mut out = ptr::null_mut();
+        // SAFETY: a live handle and a valid out pointer; the string is ours to free.
+        check(unsafe { sys::vss_requester_save_document(self.raw(), &mut out) })?;
+        // SAFETY: allocated by the library; freed once here.
+        Ok(unsafe { crate::take_str(out) }.unwrap_or_default())
+    }
+
+    /// InitializeForRestore with a document [`save_document`](Self::save_document) gave.
+    pub fn initialize_for_restore(&self, xml: &str) -> Result<()> {
+        let xml = crate::c_string(xml, "document")?;
+        // SAFETY: a live handle; the text is read during the call.
+        check(unsafe { sys::vss_requester_initialize_for_restore(self.raw(), xml.as_ptr()) }).map(drop)
+    }
+
+    /// InitializeForBackup with a saved document.
+    pub fn resume_backup(&self, xml: &str) -> Result<()> {
+        let xml = crate::c_string(xml, "document")?;
+        // SAFETY: a live handle; the text is read during the call.
+        check(unsafe { sys::vss_requester_resume_backup(self.raw(), xml.as_ptr()) }).map(drop)
+    }
+
+    /// SetRestoreState.
+    pub fn set_restore_state(&self, restore_type: crate::RestoreType) -> Result<()> {
+        // SAFETY: a live handle.
+        check(unsafe { sys::vss_requester_set_restore_state(self.raw(), restore_type.0) }).map(drop)
+    }
+
+    /// SetSelectedForRestore on a component of the document.
+    pub fn select_for_restore(
+        &self,
+        writer_class: Guid,
+        component_type: ComponentType,
+        logical_path: Option<&str>,
+        name: &str,
+        selected: bool,
+    ) -> Result<()> {
+        let (class, path, name) = (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
+        // SAFETY: a live handle; the strings are read during the call.
+        check(unsafe {
+            sys::vss_requester_select_for_restore(
+                self.raw(),
+                &class,
+                component_type.0,
+                ptr_opt(&path),
+                name.as_ptr(),
+                i32::from(selected),
+            )
+        })
+        .map(drop)
+    }
+
+    /// SetRestoreOptions on a component of the document.
+    pub fn set_restore_options(
+        &self,
+        writer_class: Guid,
+        component_type: ComponentType,
+        logical_path: Option<&str>,
+        name: &str,
+        options: &str,
+    ) -> Result<()> {
+        let (class, path, name) = (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
+        let options = c_string(options, "options")?;
+        // SAFETY: a live handle; the strings are read during the call.
+        check(unsafe {
+            sys::vss_requester_set_restore_options(
+                self.raw(),
+                &class,
+                component_type.0,
+                ptr_opt(&path),
+                name.as_ptr(),
+                options.as_ptr(),
+            )
+        })
+        .map(drop)
+    }
+
+    /// SetFileRestoreStatus, between PreRestore and PostRestore.
+    pub fn set_file_restore_status(
+        &self,
+        writer_class: Guid,
+        component_type: ComponentType,
+        logical_path: Option<&str>,
+        name: &str,
+        status: crate::FileRestoreStatus,
+    ) -> Result<()> {
+        let (class, path, name) = (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
+        // SAFETY: a live handle; the strings are read during the call.
+        check(unsafe {
+            sys::vss_requester_set_file_restore_status(
+                self.raw(),
+                &class,
+                component_type.0,
+                ptr_opt(&path),
+                name.as_ptr(),
+                status.0,
+            )
+        })
+        .map(drop)
+    }
+
+    /// `run(Step::PRE_RESTORE)`.
+    pub fn pre_restore(&self) -> Result<()> {
+        self.run(Step::PRE_RESTORE)
+    }
+
+    /// `run(Step::POST_RESTORE)`.
+    pub fn post_restore(&self) -> Result<()> {
+        self.run(Step::POST_RESTORE)
+    }
+
     /// Runs one step and waits for it: `Ok(())` when it finished, else its
     /// failure (`vss_requester_run`).
     pub fn run(&self, step: Step) -> Result<()> {

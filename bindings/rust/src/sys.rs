@@ -324,6 +324,58 @@ extern "C" {
         partial_file_support: i32,
     ) -> vss_hresult;
 
+    // ---- the Backup Components Document and the restore (1.1)
+    pub fn vss_requester_save_document(requester: *mut vss_requester, xml: *mut *mut c_char) -> vss_hresult;
+    pub fn vss_requester_initialize_for_restore(requester: *mut vss_requester, xml: *const c_char) -> vss_hresult;
+    pub fn vss_requester_resume_backup(requester: *mut vss_requester, xml: *const c_char) -> vss_hresult;
+    pub fn vss_requester_set_restore_state(requester: *mut vss_requester, restore_type: i32) -> vss_hresult;
+    pub fn vss_requester_select_for_restore(
+        requester: *mut vss_requester,
+        writer_class: *const vss_guid,
+        type_: i32,
+        logical_path: *const c_char,
+        name: *const c_char,
+        selected: i32,
+    ) -> vss_hresult;
+    pub fn vss_requester_set_restore_options(
+        requester: *mut vss_requester,
+        writer_class: *const vss_guid,
+        type_: i32,
+        logical_path: *const c_char,
+        name: *const c_char,
+        options: *const c_char,
+    ) -> vss_hresult;
+    pub fn vss_requester_set_file_restore_status(
+        requester: *mut vss_requester,
+        writer_class: *const vss_guid,
+        type_: i32,
+        logical_path: *const c_char,
+        name: *const c_char,
+        status: i32,
+    ) -> vss_hresult;
+    pub fn vss_components_get_text(
+        components: *mut vss_components,
+        index: u32,
+        which: i32,
+        text: *mut *mut c_char,
+    ) -> vss_hresult;
+    pub fn vss_components_set_text(
+        components: *mut vss_components,
+        index: u32,
+        which: i32,
+        text: *const c_char,
+    ) -> vss_hresult;
+    pub fn vss_components_selected_for_restore(
+        components: *mut vss_components,
+        index: u32,
+        selected: *mut i32,
+    ) -> vss_hresult;
+    pub fn vss_components_file_restore_status(
+        components: *mut vss_components,
+        index: u32,
+        status: *mut i32,
+    ) -> vss_hresult;
+
     pub fn vss_requester_run(requester: *mut vss_requester, step: vss_step) -> vss_hresult;
     pub fn vss_requester_start(requester: *mut vss_requester, step: vss_step, out: *mut *mut vss_async) -> vss_hresult;
     pub fn vss_async_wait(async_: *mut vss_async, milliseconds: u32) -> vss_hresult;

@@ -483,6 +483,38 @@ impl Components<'_> {
             .map(drop)
     }
 
+    /// One text of a component (`vss_components_get_text`); `None` when it was never set.
+    pub fn text(&self, index: u32, which: crate::ComponentText) -> Result<Option<String>> {
+        let mut out = ptr::null_mut();
+        // SAFETY: a live handle and a valid out pointer; the string is ours to free.
+        check(unsafe { sys::vss_components_get_text(self.raw, index, which.0, &mut out) })?;
+        // SAFETY: allocated by the library (or NULL); freed once here.
+        Ok(unsafe { take_str(out) })
+    }
+
+    /// Sets a text a writer may set in this handler (`vss_components_set_text`).
+    pub fn set_text(&self, index: u32, which: crate::ComponentText, text: &str) -> Result<()> {
+        let text = crate::c_string(text, "text")?;
+        // SAFETY: a live handle; the text is copied.
+        check(unsafe { sys::vss_components_set_text(self.raw, index, which.0, text.as_ptr()) }).map(drop)
+    }
+
+    /// In OnPreRestore and OnPostRestore: whether the requester selected the component.
+    pub fn selected_for_restore(&self, index: u32) -> Result<bool> {
+        let mut selected = 0;
+        // SAFETY: a live handle and a valid out pointer.
+        check(unsafe { sys::vss_components_selected_for_restore(self.raw, index, &mut selected) })?;
+        Ok(selected != 0)
+    }
+
+    /// In OnPostRestore: what the requester set with SetFileRestoreStatus.
+    pub fn file_restore_status(&self, index: u32) -> Result<crate::FileRestoreStatus> {
+        let mut status = 0;
+        // SAFETY: a live handle and a valid out pointer.
+        check(unsafe { sys::vss_components_file_restore_status(self.raw, index, &mut status) })?;
+        Ok(crate::FileRestoreStatus(status))
+    }
+
     /// The raw handle (valid during the handler).
     pub fn as_raw(&self) -> *mut sys::vss_components {
         self.raw
