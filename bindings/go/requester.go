@@ -115,6 +115,70 @@ func (r *Requester) Start(step Step) (*Async, error) {
 	return newAsync(a, step), nil
 }
 
+// SaveDocument is SaveAsXML: the Backup Components Document, from PrepareForBackup's end on.
+func (r *Requester) SaveDocument() (string, error) {
+	var out *C.char
+	err := r.do(func(p *C.vss_requester) C.vss_hresult { return C.vss_requester_save_document(p, &out) })
+	return takeString(out), err
+}
+
+// InitializeForRestore starts a restore from a document SaveDocument gave.
+func (r *Requester) InitializeForRestore(xml string) error {
+	x := C.CString(xml)
+	defer freeString(x)
+	return r.do(func(p *C.vss_requester) C.vss_hresult { return C.vss_requester_initialize_for_restore(p, x) })
+}
+
+// ResumeBackup is InitializeForBackup with a saved document.
+func (r *Requester) ResumeBackup(xml string) error {
+	x := C.CString(xml)
+	defer freeString(x)
+	return r.do(func(p *C.vss_requester) C.vss_hresult { return C.vss_requester_resume_backup(p, x) })
+}
+
+// SetRestoreState is SetRestoreState.
+func (r *Requester) SetRestoreState(t RestoreType) error {
+	return r.do(func(p *C.vss_requester) C.vss_hresult { return C.vss_requester_set_restore_state(p, C.int32_t(t)) })
+}
+
+func (r *Requester) component(classID GUID, logicalPath, name string,
+	f func(p *C.vss_requester, class *C.vss_guid, lp, n *C.char) C.vss_hresult) error {
+	class := classID.c()
+	lp, n := cString(logicalPath), C.CString(name)
+	defer freeString(lp)
+	defer freeString(n)
+	return r.do(func(p *C.vss_requester) C.vss_hresult { return f(p, &class, lp, n) })
+}
+
+// SelectForRestore is SetSelectedForRestore on a component of the document.
+func (r *Requester) SelectForRestore(classID GUID, t ComponentType, logicalPath, name string, selected bool) error {
+	return r.component(classID, logicalPath, name, func(p *C.vss_requester, class *C.vss_guid, lp, n *C.char) C.vss_hresult {
+		return C.vss_requester_select_for_restore(p, class, C.int32_t(t), lp, n, cBool(selected))
+	})
+}
+
+// SetRestoreOptions is SetRestoreOptions on a component of the document.
+func (r *Requester) SetRestoreOptions(classID GUID, t ComponentType, logicalPath, name, options string) error {
+	o := C.CString(options)
+	defer freeString(o)
+	return r.component(classID, logicalPath, name, func(p *C.vss_requester, class *C.vss_guid, lp, n *C.char) C.vss_hresult {
+		return C.vss_requester_set_restore_options(p, class, C.int32_t(t), lp, n, o)
+	})
+}
+
+// SetFileRestoreStatus is SetFileRestoreStatus, between PreRestore and PostRestore.
+func (r *Requester) SetFileRestoreStatus(classID GUID, t ComponentType, logicalPath, name string, status FileRestoreStatus) error {
+	return r.component(classID, logicalPath, name, func(p *C.vss_requester, class *C.vss_guid, lp, n *C.char) C.vss_hresult {
+		return C.vss_requester_set_file_restore_status(p, class, C.int32_t(t), lp, n, C.int32_t(status))
+	})
+}
+
+// PreRestore is Run(StepPreRestore).
+func (r *Requester) PreRestore() error { return r.Run(StepPreRestore) }
+
+// PostRestore is Run(StepPostRestore).
+func (r *Requester) PostRestore() error { return r.Run(StepPostRestore) }
+
 // GatherWriterMetadata is Run(StepGatherWriterMetadata).
 func (r *Requester) GatherWriterMetadata() error { return r.Run(StepGatherWriterMetadata) }
 

@@ -123,6 +123,43 @@ const (
 	StepDoSnapshotSet        Step = 2 // VSS_STEP_DO_SNAPSHOT_SET
 	StepBackupComplete       Step = 3 // VSS_STEP_BACKUP_COMPLETE
 	StepGatherWriterStatus   Step = 4 // VSS_STEP_GATHER_WRITER_STATUS
+	StepPreRestore           Step = 5 // VSS_STEP_PRE_RESTORE
+	StepPostRestore          Step = 6 // VSS_STEP_POST_RESTORE
+)
+
+// ComponentText names one text of a component in a handler (vss_component_text).
+type ComponentText int32
+
+const (
+	TextBackupMetadata             ComponentText = 0
+	TextBackupStamp                ComponentText = 1
+	TextPreviousBackupStamp        ComponentText = 2
+	TextBackupOptions              ComponentText = 3
+	TextRestoreOptions             ComponentText = 4
+	TextRestoreMetadata            ComponentText = 5
+	TextPreRestoreFailureMsg       ComponentText = 6
+	TextPostRestoreFailureMsg      ComponentText = 7
+	TextPrepareForBackupFailureMsg ComponentText = 8
+	TextPostSnapshotFailureMsg     ComponentText = 9
+)
+
+// FileRestoreStatus is VSS_FILE_RESTORE_STATUS.
+type FileRestoreStatus int32
+
+const (
+	FileRestoreUndefined FileRestoreStatus = 0
+	FileRestoreNone      FileRestoreStatus = 1
+	FileRestoreAll       FileRestoreStatus = 2
+	FileRestoreFailed    FileRestoreStatus = 3
+)
+
+// RestoreType is VSS_RESTORE_TYPE.
+type RestoreType int32
+
+const (
+	RestoreByCopy RestoreType = 1
+	RestoreImport RestoreType = 2
+	RestoreOther  RestoreType = 3
 )
 
 // The Step values are vss_step's: an index out of range fails the build.
@@ -132,6 +169,9 @@ var (
 	_ = [1]int{}[StepDoSnapshotSet-C.VSS_STEP_DO_SNAPSHOT_SET]
 	_ = [1]int{}[StepBackupComplete-C.VSS_STEP_BACKUP_COMPLETE]
 	_ = [1]int{}[StepGatherWriterStatus-C.VSS_STEP_GATHER_WRITER_STATUS]
+	_ = [1]int{}[StepPreRestore-C.VSS_STEP_PRE_RESTORE]
+	_ = [1]int{}[StepPostRestore-C.VSS_STEP_POST_RESTORE]
+	_ = [1]int{}[TextPostSnapshotFailureMsg-C.VSS_TEXT_POST_SNAPSHOT_FAILURE_MSG]
 )
 
 func (s Step) String() string {

@@ -359,6 +359,45 @@ func (c *Components) SetFailure(i int, hr, hrApplication HResult, message string
 	})
 }
 
+func (c *Components) raw() *C.vss_components {
+	if c == nil {
+		return nil
+	}
+	return c.p
+}
+
+// Text is one text of component i; ok is false when it was never set.
+func (c *Components) Text(i int, which ComponentText) (text string, ok bool, err error) {
+	var out *C.char
+	var hr C.vss_hresult
+	err = check(func() C.vss_hresult {
+		hr = C.vss_components_get_text(c.raw(), C.uint32_t(i), C.int32_t(which), &out)
+		return hr
+	})
+	return takeString(out), err == nil && hr == 0, err
+}
+
+// SetText sets a text a writer may set in this handler.
+func (c *Components) SetText(i int, which ComponentText, text string) error {
+	t := C.CString(text) // "" is a text, not NULL
+	defer freeString(t)
+	return check(func() C.vss_hresult { return C.vss_components_set_text(c.raw(), C.uint32_t(i), C.int32_t(which), t) })
+}
+
+// SelectedForRestore tells, in OnPreRestore and OnPostRestore, whether the requester selected component i.
+func (c *Components) SelectedForRestore(i int) (bool, error) {
+	var v C.int32_t
+	err := check(func() C.vss_hresult { return C.vss_components_selected_for_restore(c.raw(), C.uint32_t(i), &v) })
+	return v != 0, err
+}
+
+// FileRestoreStatus is, in OnPostRestore, what the requester set for component i.
+func (c *Components) FileRestoreStatus(i int) (FileRestoreStatus, error) {
+	var v C.int32_t
+	err := check(func() C.vss_hresult { return C.vss_components_file_restore_status(c.raw(), C.uint32_t(i), &v) })
+	return FileRestoreStatus(v), err
+}
+
 var handlerNames = [...]string{
 	C.VSSGO_IDENTIFY:         "OnIdentify",
 	C.VSSGO_PREPARE_BACKUP:   "OnPrepareBackup",
