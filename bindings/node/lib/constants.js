@@ -125,7 +125,22 @@ const Step = Object.freeze({
   DO_SNAPSHOT_SET: 2,
   BACKUP_COMPLETE: 3,
   GATHER_WRITER_STATUS: 4,
+  PRE_RESTORE: 5,
+  POST_RESTORE: 6,
 });
+
+// vss_component_text: the texts of one component in a handler.
+const ComponentText = Object.freeze({
+  BACKUP_METADATA: 0, BACKUP_STAMP: 1, PREVIOUS_BACKUP_STAMP: 2, BACKUP_OPTIONS: 3, RESTORE_OPTIONS: 4,
+  RESTORE_METADATA: 5, PRE_RESTORE_FAILURE_MSG: 6, POST_RESTORE_FAILURE_MSG: 7,
+  PREPARE_FOR_BACKUP_FAILURE_MSG: 8, POST_SNAPSHOT_FAILURE_MSG: 9,
+});
+
+// VSS_FILE_RESTORE_STATUS.
+const FileRestoreStatus = Object.freeze({ UNDEFINED: 0, NONE: 1, ALL: 2, FAILED: 3 });
+
+// VSS_RESTORE_TYPE.
+const RestoreType = Object.freeze({ BY_COPY: 1, IMPORT: 2, OTHER: 3 });
 
 // VSS_BACKUP_TYPE.
 const BackupType = Object.freeze({
@@ -167,5 +182,5 @@ const Clock = Object.freeze({ REAL: 0, MANUAL: 1, SIMULATED: 2 });
 
 module.exports = {
   Clock, HRESULT, WriterState, Step, BackupType, UsageType, SourceType, ComponentType, FileKind, Context,
-  ApplicationLevel,
+  ApplicationLevel, ComponentText, FileRestoreStatus, RestoreType,
 };

@@ -388,6 +388,34 @@ class WriterComponent {
   setFailure(hr, hrApplication = 0, message = null) {
     this._list.setFailure(this.index, hr, hrApplication, message);
   }
+
+  /** One text (ComponentText.*), or null when it was never set. */
+  text(which) {
+    return this._list.text(this.index, which);
+  }
+
+  /** Sets a text a writer may set in this handler. */
+  setText(which, value) {
+    this._list.setText(this.index, which, value);
+  }
+
+  get backupMetadata() {
+    return this.text(constants.ComponentText.BACKUP_METADATA);
+  }
+
+  get backupStamp() {
+    return this.text(constants.ComponentText.BACKUP_STAMP);
+  }
+
+  /** In onPreRestore and onPostRestore: whether the requester selected it. */
+  get selectedForRestore() {
+    return this._list.selectedForRestore(this.index);
+  }
+
+  /** In onPostRestore: FileRestoreStatus.* the requester set. */
+  get fileRestoreStatus() {
+    return this._list.fileRestoreStatus(this.index);
+  }
 }
 
 /** In component handlers: the session's components of this writer (IVssWriterComponents). */
@@ -425,6 +453,32 @@ class WriterComponents {
   /** IVssComponentEx2::SetFailure on component `index`. */
   setFailure(index, hr, hrApplication = 0, message = null) {
     check(api.vss_components_set_failure(this._handle, index, int32(hr), int32(hrApplication), message));
+  }
+
+  text(index, which) {
+    const out = [null];
+    check(api.vss_components_get_text(this._handle, index, which, out));
+    try {
+      return decodeString(out[0]);
+    } finally {
+      api.vss_free(out[0]);
+    }
+  }
+
+  setText(index, which, value) {
+    check(api.vss_components_set_text(this._handle, index, which, value ?? null));
+  }
+
+  selectedForRestore(index) {
+    const out = [0];
+    check(api.vss_components_selected_for_restore(this._handle, index, out));
+    return out[0] !== 0;
+  }
+
+  fileRestoreStatus(index) {
+    const out = [0];
+    check(api.vss_components_file_restore_status(this._handle, index, out));
+    return out[0];
   }
 }
 
@@ -929,6 +983,59 @@ class Requester {
 
   gatherWriterMetadata() {
     return this.run(Step.GATHER_WRITER_METADATA);
+  }
+
+  // ---- the Backup Components Document and the restore (C-8)
+
+  /** SaveAsXML: the document as a string of XML, from prepareForBackup() on. */
+  saveDocument() {
+    const out = [null];
+    check(api.vss_requester_save_document(this._handle, out));
+    try {
+      return decodeString(out[0]);
+    } finally {
+      api.vss_free(out[0]);
+    }
+  }
+
+  /** InitializeForRestore with a document saveDocument() gave, in any process. */
+  initializeForRestore(xml) {
+    check(api.vss_requester_initialize_for_restore(this._handle, xml ?? null));
+  }
+
+  /** InitializeForBackup with a saved document. */
+  resumeBackup(xml) {
+    check(api.vss_requester_resume_backup(this._handle, xml ?? null));
+  }
+
+  setRestoreState(restoreType = constants.RestoreType.BY_COPY) {
+    check(api.vss_requester_set_restore_state(this._handle, restoreType));
+  }
+
+  /** { classId, type, logicalPath, name, selected = true } */
+  selectForRestore({ classId, type = constants.ComponentType.FILEGROUP, logicalPath = null, name, selected = true }) {
+    check(api.vss_requester_select_for_restore(this._handle, guidFromValue(classId), type, logicalPath, name ?? null,
+      selected ? 1 : 0));
+  }
+
+  /** { classId, type, logicalPath, name, options } */
+  setRestoreOptions({ classId, type = constants.ComponentType.FILEGROUP, logicalPath = null, name, options }) {
+    check(api.vss_requester_set_restore_options(this._handle, guidFromValue(classId), type, logicalPath, name ?? null,
+      options ?? null));
+  }
+
+  /** { classId, type, logicalPath, name, status }: between preRestore() and postRestore(). */
+  setFileRestoreStatus({ classId, type = constants.ComponentType.FILEGROUP, logicalPath = null, name, status }) {
+    check(api.vss_requester_set_file_restore_status(this._handle, guidFromValue(classId), type, logicalPath,
+      name ?? null, status));
+  }
+
+  preRestore() {
+    return this.run(Step.PRE_RESTORE);
+  }
+
+  postRestore() {
+    return this.run(Step.POST_RESTORE);
   }
 
   prepareForBackup() {
