@@ -41,6 +41,7 @@ static class Tests
         Run("(e) a handler that throws: the library reports NONRETRYABLE and the process goes on", HandlerThrows);
         Run("every handler runs, in order, on the library's threads; OnBackupShutdown at release", HandlerSequence);
         Run("Abort sends OnAbort", AbortSendsOnAbort);
+        Run("C-8.2 a backup's saved document restores in a new coordinator; OnPostRestore fails and reads back", RestoreRoundTrip);
         Run("AddComponent selects one component; SetFailure (without Ex) in OnPrepareBackup", SelectOneAndSetFailure);
         Run("Unsubscribe and Subscribe again; identity, options and instance name", SubscribeAndIdentity);
         Run("garbage collection: a subscribed writer nobody references keeps answering", GcKeepsSubscribedWriter);
@@ -193,6 +194,91 @@ static class Tests
             components[1].SetFailure(HResults.VSS_E_WRITERERROR_NONRETRYABLE, 7, "Beta corrompu – 损坏");
             SetFailureEx(HResults.VSS_E_WRITERERROR_PARTIAL_FAILURE, 0, "one of two");
             return true;
+        }
+    }
+
+    class RestoreWriter : Writer
+    {
+        public RestoreWriter(Coordinator coordinator) : base(WriterClass, "C# Writer", null, coordinator) { }
+
+        public readonly List<string> Seen = new List<string>();
+        public FileRestoreStatus FileStatus = FileRestoreStatus.Undefined;
+
+        protected override bool OnIdentify(WriterMetadata metadata)
+        {
+            metadata.AddComponent(ComponentType.FileGroup, "Data", "Orders", null);
+            return true;
+        }
+
+        protected override bool OnPrepareBackup(WriterComponents components)
+        {
+            components[0].SetText(ComponentText.BackupMetadata, "lsn=42 ✓");
+            components[0].SetText(ComponentText.BackupStamp, "stamp-6");
+            return true;
+        }
+
+        protected override bool OnPreRestore(WriterComponents components)
+        {
+            WriterComponent orders = components[0];
+            Seen.Add(orders.Name + "|" + orders.SelectedForRestore + "|" + orders.BackupMetadata + "|" +
+                     orders.GetText(ComponentText.RestoreOptions));
+            return true;
+        }
+
+        protected override bool OnPostRestore(WriterComponents components)
+        {
+            FileStatus = components[0].FileRestoreStatus;
+            SetFailureEx(HResults.VSS_E_WRITERERROR_NONRETRYABLE, 0x81, "log 9 is damaged");
+            return false;
+        }
+    }
+
+    static void RestoreRoundTrip()
+    {
+        string xml;
+        using (var coordinator = Coordinator.Create())
+        using (var writer = new RestoreWriter(coordinator)) {
+            writer.Subscribe();
+            using (var requester = new Requester(coordinator)) {
+                requester.InitializeForBackup();
+                requester.SetBackupState(true, false, BackupType.Full);
+                requester.GatherWriterMetadata();
+                requester.AddAllComponents();
+                ThrowsVss(HResults.VSS_E_BAD_STATE, () => requester.SaveDocument(), "SaveAsXML before PrepareForBackup");
+                requester.StartSnapshotSet();
+                requester.AddToSnapshotSet("C:\\");
+                requester.PrepareForBackup();
+                requester.DoSnapshotSet();
+                requester.BackupComplete();
+                xml = requester.SaveDocument();
+            }
+        }
+        True(xml.Contains("lsn=42 ✓"), "the document holds the backup metadata");
+
+        using (var coordinator = Coordinator.Create())
+        using (var writer = new RestoreWriter(coordinator)) {
+            writer.Subscribe();
+            using (var requester = new Requester(coordinator)) {
+                ThrowsVss(HResults.VSS_E_INVALID_XML_DOCUMENT, () => requester.InitializeForRestore("<BACKUP_COMPONENTS/>"),
+                          "a document of no known version");
+                requester.InitializeForRestore(xml);
+                requester.GatherWriterMetadata();
+                ThrowsVss(HResults.VSS_E_OBJECT_NOT_FOUND,
+                          () => requester.SelectForRestore(WriterClass, ComponentType.FileGroup, "Data", "Nope"), "unknown component");
+                requester.SelectForRestore(WriterClass, ComponentType.FileGroup, "Data", "Orders");
+                requester.SetRestoreOptions(WriterClass, ComponentType.FileGroup, "Data", "Orders", "overwrite");
+                requester.SetRestoreState(RestoreType.ByCopy);
+                requester.PreRestore();
+                requester.SetFileRestoreStatus(WriterClass, ComponentType.FileGroup, "Data", "Orders", FileRestoreStatus.All);
+                requester.PostRestore();
+                Equal("Orders|True|lsn=42 ✓|overwrite", string.Join(",", writer.Seen), "what OnPreRestore read");
+                Equal(FileRestoreStatus.All, writer.FileStatus, "what OnPostRestore read");
+                requester.GatherWriterStatus();
+                WriterStatus status = requester.GetWriterStatus(0);
+                Equal(WriterState.FailedAtPostRestore, status.State, "state");
+                Equal(HResults.VSS_E_WRITERERROR_NONRETRYABLE, status.WriterFailure, "writer failure");
+                Equal("log 9 is damaged", status.Message, "message");
+            }
         }
     }
 

@@ -41,6 +41,7 @@ namespace OpenVss
         public const int VSS_E_OBJECT_NOT_FOUND = unchecked((int)0x80042308);
         public const int VSS_E_VOLUME_NOT_SUPPORTED = unchecked((int)0x8004230C);
         public const int VSS_E_OBJECT_ALREADY_EXISTS = unchecked((int)0x8004230D);
+        public const int VSS_E_INVALID_XML_DOCUMENT = unchecked((int)0x80042311);
         public const int VSS_E_UNEXPECTED_WRITER_ERROR = unchecked((int)0x80042315);
         public const int VSS_E_SNAPSHOT_SET_IN_PROGRESS = unchecked((int)0x80042316);
         public const int VSS_E_WRITER_INFRASTRUCTURE = unchecked((int)0x80042318);
@@ -119,6 +120,40 @@ namespace OpenVss
         DoSnapshotSet = 2,
         BackupComplete = 3,
         GatherWriterStatus = 4,
+        PreRestore = 5,
+        PostRestore = 6,
+    }
+
+    /// <summary>vss_component_text: the texts of one component in a handler.</summary>
+    public enum ComponentText
+    {
+        BackupMetadata = 0,
+        BackupStamp = 1,
+        PreviousBackupStamp = 2,
+        BackupOptions = 3,
+        RestoreOptions = 4,
+        RestoreMetadata = 5,
+        PreRestoreFailureMsg = 6,
+        PostRestoreFailureMsg = 7,
+        PrepareForBackupFailureMsg = 8,
+        PostSnapshotFailureMsg = 9,
+    }
+
+    /// <summary>VSS_FILE_RESTORE_STATUS.</summary>
+    public enum FileRestoreStatus
+    {
+        Undefined = 0,
+        None = 1,
+        All = 2,
+        Failed = 3,
+    }
+
+    /// <summary>VSS_RESTORE_TYPE.</summary>
+    public enum RestoreType
+    {
+        ByCopy = 1,
+        Import = 2,
+        Other = 3,
     }
 
     /// <summary>What vss_is_retryable answers.</summary>
@@ -802,6 +837,21 @@ namespace OpenVss
             _owner.SetFailure(Index, hr, hrApplication, message);
         }
 
+        /// <summary>One text of the component; null when it was never set.</summary>
+        public string GetText(ComponentText which) { return _owner.GetText(Index, which); }
+
+        /// <summary>Sets a text a writer may set in this handler.</summary>
+        public void SetText(ComponentText which, string text) { _owner.SetText(Index, which, text); }
+
+        public string BackupMetadata { get { return GetText(ComponentText.BackupMetadata); } }
+        public string BackupStamp { get { return GetText(ComponentText.BackupStamp); } }
+
+        /// <summary>In OnPreRestore and OnPostRestore: whether the requester selected it.</summary>
+        public bool SelectedForRestore { get { return _owner.SelectedForRestore(Index); } }
+
+        /// <summary>In OnPostRestore: what the requester set with SetFileRestoreStatus.</summary>
+        public FileRestoreStatus FileRestoreStatus { get { return _owner.GetFileRestoreStatus(Index); } }
+
         public override string ToString() { return string.IsNullOrEmpty(LogicalPath) ? Name : LogicalPath + "\\" + Name; }
     }
 
@@ -855,6 +905,32 @@ namespace OpenVss
                 throw new ArgumentOutOfRangeException("index");
             }
             VssException.Check(Native.vss_components_set_failure(Pointer, (uint)index, hr, hrApplication, Utf8.Z(message)));
+        }
+
+        public string GetText(int index, ComponentText which)
+        {
+            IntPtr text;
+            VssException.Check(Native.vss_components_get_text(Pointer, (uint)index, (int)which, out text));
+            return Utf8.TakeAndFree(text);
+        }
+
+        public void SetText(int index, ComponentText which, string text)
+        {
+            VssException.Check(Native.vss_components_set_text(Pointer, (uint)index, (int)which, Utf8.Z(text)));
+        }
+
+        public bool SelectedForRestore(int index)
+        {
+            int selected;
+            VssException.Check(Native.vss_components_selected_for_restore(Pointer, (uint)index, out selected));
+            return selected != 0;
+        }
+
+        public FileRestoreStatus GetFileRestoreStatus(int index)
+        {
+            int status;
+            VssException.Check(Native.vss_components_file_restore_status(Pointer, (uint)index, out status));
+            return (FileRestoreStatus)status;
         }
 
         public IEnumerator<WriterComponent> GetEnumerator()
@@ -1079,6 +1155,49 @@ namespace OpenVss
         public void DoSnapshotSet() { Run(BackupStep.DoSnapshotSet); }
         public void BackupComplete() { Run(BackupStep.BackupComplete); }
         public void GatherWriterStatus() { Run(BackupStep.GatherWriterStatus); }
+
+        // -- the Backup Components Document and the restore (C-8)
+
+        /// <summary>SaveAsXML: the document as XML, from PrepareForBackup's end on.</summary>
+        public string SaveDocument()
+        {
+            IntPtr xml;
+            VssException.Check(Native.vss_requester_save_document(_handle, out xml));
+            return Utf8.TakeAndFree(xml);
+        }
+
+        /// <summary>InitializeForRestore with a document SaveDocument gave, in any process.</summary>
+        public void InitializeForRestore(string xml)
+        {
+            VssException.Check(Native.vss_requester_initialize_for_restore(_handle, Utf8.Z(xml)));
+        }
+
+        /// <summary>InitializeForBackup with a saved document.</summary>
+        public void ResumeBackup(string xml) { VssException.Check(Native.vss_requester_resume_backup(_handle, Utf8.Z(xml))); }
+
+        public void SetRestoreState(RestoreType type) { VssException.Check(Native.vss_requester_set_restore_state(_handle, (int)type)); }
+
+        public void SelectForRestore(Guid classId, ComponentType type, string logicalPath, string name, bool selected = true)
+        {
+            VssException.Check(Native.vss_requester_select_for_restore(_handle, ref classId, (int)type, Utf8.Z(logicalPath),
+                                                                       Utf8.Z(name), selected ? 1 : 0));
+        }
+
+        public void SetRestoreOptions(Guid classId, ComponentType type, string logicalPath, string name, string options)
+        {
+            VssException.Check(Native.vss_requester_set_restore_options(_handle, ref classId, (int)type, Utf8.Z(logicalPath),
+                                                                        Utf8.Z(name), Utf8.Z(options)));
+        }
+
+        /// <summary>Between PreRestore and PostRestore.</summary>
+        public void SetFileRestoreStatus(Guid classId, ComponentType type, string logicalPath, string name, FileRestoreStatus status)
+        {
+            VssException.Check(Native.vss_requester_set_file_restore_status(_handle, ref classId, (int)type, Utf8.Z(logicalPath),
+                                                                            Utf8.Z(name), (int)status));
+        }
+
+        public void PreRestore() { Run(BackupStep.PreRestore); }
+        public void PostRestore() { Run(BackupStep.PostRestore); }
 
         // -- writer metadata
 
@@ -1639,6 +1758,20 @@ namespace OpenVss
         [DllImport(Library, CallingConvention = Cdecl)]
         internal static extern int vss_requester_set_backup_state(RequesterHandle requester, int selectComponents, int bootableSystemState, int backupType, int partialFileSupport);
         [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_run(RequesterHandle requester, int step);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_save_document(RequesterHandle requester, out IntPtr xml);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_initialize_for_restore(RequesterHandle requester, byte[] xml);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_resume_backup(RequesterHandle requester, byte[] xml);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_set_restore_state(RequesterHandle requester, int restoreType);
+        [DllImport(Library, CallingConvention = Cdecl)]
+        internal static extern int vss_requester_select_for_restore(RequesterHandle requester, ref Guid writerClass, int type, byte[] logicalPath, byte[] name, int selected);
+        [DllImport(Library, CallingConvention = Cdecl)]
+        internal static extern int vss_requester_set_restore_options(RequesterHandle requester, ref Guid writerClass, int type, byte[] logicalPath, byte[] name, byte[] options);
+        [DllImport(Library, CallingConvention = Cdecl)]
+        internal static extern int vss_requester_set_file_restore_status(RequesterHandle requester, ref Guid writerClass, int type, byte[] logicalPath, byte[] name, int status);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_get_text(IntPtr components, uint index, int which, out IntPtr text);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_set_text(IntPtr components, uint index, int which, byte[] text);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_selected_for_restore(IntPtr components, uint index, out int selected);
+        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_file_restore_status(IntPtr components, uint index, out int status);
         [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_start(RequesterHandle requester, int step, out AsyncHandle async);
         [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_async_wait(AsyncHandle async, uint milliseconds);
         [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_async_status(AsyncHandle async, out int status);
