@@ -143,6 +143,22 @@ struct ScenarioRun {
 
 // ---- run ------------------------------------------------------------------
 
+// The end of `run` and `restore`: the last attempt decides; the report as
+// JSON or its result line. Returns the exit status.
+int finish(RunReport &run, const AttemptReport &last, Progress &progress, bool json, std::FILE *out)
+{
+    run.result = last.outcome;
+    run.result_source = last.outcome_source;
+    run.exit_status = last.outcome == S_OK ? kExitSucceeded : kExitFailed;
+    progress.clear();
+    if (json) {
+        std::printf("%s\n", run_to_json(run).dump(2).c_str());
+    } else {
+        print_run_result(out, run);
+    }
+    return run.exit_status;
+}
+
 int run_command(const Options &options)
 {
     const std::string &path = options.arguments[0];
@@ -217,16 +233,7 @@ int run_command(const Options &options)
             std::fprintf(out, "\nBackup Components Document saved to %s\n", options.save_bcd.c_str());
         }
     }
-    run.result = last.outcome;
-    run.result_source = last.outcome_source;
-    run.exit_status = last.outcome == S_OK ? kExitSucceeded : kExitFailed;
-    progress.clear();
-    if (options.json) {
-        std::printf("%s\n", run_to_json(run).dump(2).c_str());
-    } else {
-        print_run_result(out, run);
-    }
-    return run.exit_status;
+    return finish(run, last, progress, options.json, out);
 }
 
 // ---- restore ----------------------------------------------------------------
@@ -277,16 +284,7 @@ int restore_command(const Options &options)
     AttemptReport &attempt = run.attempts.back();
     std::vector<core::TraceEntry> shutdown = trace.take(attempt.session_id);
     attempt.trace.insert(attempt.trace.end(), shutdown.begin(), shutdown.end());
-    run.result = attempt.outcome;
-    run.result_source = attempt.outcome_source;
-    run.exit_status = attempt.outcome == S_OK ? kExitSucceeded : kExitFailed;
-    progress.clear();
-    if (options.json) {
-        std::printf("%s\n", run_to_json(run).dump(2).c_str());
-    } else {
-        print_run_result(out, run);
-    }
-    return run.exit_status;
+    return finish(run, attempt, progress, options.json, out);
 }
 
 // ---- writers ----------------------------------------------------------------
