@@ -54,7 +54,8 @@ GUID derived_instance_id(GUID id, std::size_t index)
 constexpr std::string_view kScenarioFields[] = {"$schema", "description", "service", "backup", "restore", "provider", "writers"};
 constexpr std::string_view kServiceFields[] = {"clock", "event_timeout_ms", "commit_window_ms"};
 constexpr std::string_view kBackupFields[] = {"type", "select_components"};
-constexpr std::string_view kRestoreFields[] = {"select"};
+constexpr std::string_view kRestoreFields[] = {"select", "new_targets"};
+constexpr std::string_view kNewTargetFields[] = {"component", "path", "filespec", "recursive", "alternate_path"};
 constexpr std::string_view kProviderFields[] = {"commit"};
 constexpr std::string_view kCommitFields[] = {"take_ms", "result", "hr"};
 constexpr std::string_view kWriterFields[] = {"name",  "class_id", "instance_id",       "instance_name", "usage",
@@ -150,6 +151,25 @@ RestoreSettings read_restore(const Node &node)
         }
         for (std::size_t i = 0; i < names.size(); ++i) {
             restore.select.push_back(read_name(select->element(i)));
+        }
+    }
+    if (const auto targets = object.get("new_targets")) {
+        const auto &items = read_array(*targets, "an array of new targets");
+        if (items.size() > kMaxRestoreSelection) {
+            fail(*targets, "expected at most " + std::to_string(kMaxRestoreSelection) + " new targets, found " +
+                               std::to_string(items.size()));
+        }
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const Object target(targets->element(i), kNewTargetFields);
+            RestoreSettings::NewTarget one;
+            one.component = read_name(target.require("component"));
+            one.path = read_name(target.require("path"));
+            one.filespec = read_name(target.require("filespec"));
+            one.alternate_path = read_name(target.require("alternate_path"));
+            if (const auto recursive = target.get("recursive")) {
+                one.recursive = read_bool(*recursive);
+            }
+            restore.new_targets.push_back(std::move(one));
         }
     }
     return restore;

@@ -89,6 +89,13 @@ struct BackupSettings {
 // path ("logical\\path\\name", or the name alone); none listed: every one.
 struct RestoreSettings {
     std::vector<std::u16string> select;
+    // AddNewTarget: a component's files restored somewhere else.
+    struct NewTarget {
+        std::u16string component; // full path, as in `select`
+        std::u16string path, filespec, alternate_path;
+        bool recursive = false;
+    };
+    std::vector<NewTarget> new_targets;
 };
 
 struct Scenario {

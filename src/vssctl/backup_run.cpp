@@ -443,11 +443,37 @@ AttemptReport BackupRun::restore(IVssBackupComponents &fresh, const std::u16stri
                          utf8(wanted.front()).c_str());
         }
     }
+    const auto full_path_of = [](const Chosen &one) {
+        const std::u16string path(one.logical_path.view());
+        return path.empty() ? std::u16string(one.name.view()) : path + u"\\" + std::u16string(one.name.view());
+    };
     for (const Chosen &one : chosen) {
         if (SUCCEEDED(hr)) {
             failed_at = "SetSelectedForRestore";
             hr = backup->SetSelectedForRestore(one.writer, one.type, one.logical_path.get(), one.name.get(), true);
+            report.requester_calls.push_back("SetSelectedForRestore " + utf8(full_path_of(one)) + " -> " +
+                                             hresult_text(hr));
         }
+    }
+    for (const auto &target : scenario_.restore.new_targets) {
+        if (FAILED(hr)) {
+            break;
+        }
+        const auto named = std::find_if(chosen.begin(), chosen.end(),
+                                        [&](const Chosen &one) { return full_path_of(one) == target.component; });
+        failed_at = "AddNewTarget";
+        if (named == chosen.end()) {
+            hr = VSS_E_OBJECT_NOT_FOUND;
+            std::fprintf(stderr, "vssctl: restore.new_targets: \"%s\" is not a selected component\n",
+                         utf8(target.component).c_str());
+            break;
+        }
+        const Bstr path(target.path), filespec(target.filespec), alternate(target.alternate_path);
+        hr = backup->AddNewTarget(named->writer, named->type, named->logical_path.get(), named->name.get(), path.get(),
+                                  filespec.get(), target.recursive, alternate.get());
+        report.requester_calls.push_back("AddNewTarget " + utf8(target.component) + ": " + utf8(target.path) + "\\" +
+                                         utf8(target.filespec) + " -> " + utf8(target.alternate_path) + " -> " +
+                                         hresult_text(hr));
     }
     if (SUCCEEDED(hr)) {
         failed_at = "PreRestore";

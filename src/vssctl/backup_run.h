@@ -61,6 +61,8 @@ struct AttemptReport {
     Duration wait_after{0};
     std::vector<StepReport> steps;
     std::vector<vssapi::core::TraceEntry> trace;
+    // A restore's decisions, in order: "SetSelectedForRestore Data\\Orders -> S_OK".
+    std::vector<std::string> requester_calls;
 };
 
 // Every trace entry of a coordinator, kept for the attempts to take theirs.

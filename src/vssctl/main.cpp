@@ -282,6 +282,12 @@ int restore_command(const Options &options)
     run.attempts.push_back(restorer.restore(*fresh, vssapi::com::utf8_to_utf16(document)));
     fresh->Release(); // OnBackupShutdown
     AttemptReport &attempt = run.attempts.back();
+    if (!options.json && !attempt.requester_calls.empty()) {
+        std::fprintf(out, "\nRequester's choices before PreRestore:\n");
+        for (const std::string &call : attempt.requester_calls) {
+            std::fprintf(out, "  %s\n", call.c_str());
+        }
+    }
     std::vector<core::TraceEntry> shutdown = trace.take(attempt.session_id);
     attempt.trace.insert(attempt.trace.end(), shutdown.begin(), shutdown.end());
     return finish(run, attempt, progress, options.json, out);

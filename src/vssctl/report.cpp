@@ -286,6 +286,9 @@ nlohmann::ordered_json run_to_json(const RunReport &run)
                                 {"wait_after_ms", attempt.wait_after.count()},
                                 {"steps", steps},
                                 {"trace", trace}});
+        if (!attempt.requester_calls.empty()) {
+            attempts.back()["requester_calls"] = attempt.requester_calls; // a restore's choices
+        }
     }
     json report = json::object();
     if (run.command != "run") {
