@@ -398,9 +398,28 @@ VSSAPI_EXPORT void STDAPICALLTYPE VssFreeSnapshotPropertiesInternal(VSS_SNAPSHOT
 VSSAPI_EXPORT HRESULT STDAPICALLTYPE CreateVssExamineWriterMetadataInternal(BSTR bstrXML,
                                                                             IVssExamineWriterMetadata **ppMetadata) VSSAPI_NOTHROW;
 
+/* Whether any snapshot of the volume exists (*pbSnapshotsPresent) and what
+ * its provider forbids on it while one does (*plSnapshotCapability, a
+ * VSS_SNAPSHOT_COMPATIBILITY mask). The SDK's IsVolumeSnapshotted wrapper
+ * calls this export; the DLL also exports it under that name. */
+VSSAPI_EXPORT HRESULT APIENTRY IsVolumeSnapshottedInternal(VSS_PWSZ pwszVolumeName, BOOL *pbSnapshotsPresent,
+                                                           LONG *plSnapshotCapability) VSSAPI_NOTHROW;
+
+/* Whether a writer that cannot take part in a revert owns data on the volume
+ * (*pbBlock). The SDK's ShouldBlockRevert wrapper calls this export. */
+VSSAPI_EXPORT HRESULT APIENTRY ShouldBlockRevertInternal(LPCWSTR wszVolumeName, bool *pbBlock) VSSAPI_NOTHROW;
+
 VSSAPI_END_DECLS
 
 #ifdef __cplusplus
+inline HRESULT IsVolumeSnapshotted(VSS_PWSZ pwszVolumeName, BOOL *pbSnapshotsPresent, LONG *plSnapshotCapability)
+{
+    return IsVolumeSnapshottedInternal(pwszVolumeName, pbSnapshotsPresent, plSnapshotCapability);
+}
+inline HRESULT ShouldBlockRevert(LPCWSTR wszVolumeName, bool *pbBlock)
+{
+    return ShouldBlockRevertInternal(wszVolumeName, pbBlock);
+}
 inline HRESULT CreateVssBackupComponents(IVssBackupComponents **ppBackup)
 {
     return CreateVssBackupComponentsInternal(ppBackup);
@@ -414,6 +433,14 @@ inline HRESULT CreateVssExamineWriterMetadata(BSTR bstrXML, IVssExamineWriterMet
     return CreateVssExamineWriterMetadataInternal(bstrXML, ppMetadata);
 }
 #else
+static inline HRESULT IsVolumeSnapshotted(VSS_PWSZ pwszVolumeName, BOOL *pbSnapshotsPresent, LONG *plSnapshotCapability)
+{
+    return IsVolumeSnapshottedInternal(pwszVolumeName, pbSnapshotsPresent, plSnapshotCapability);
+}
+static inline HRESULT ShouldBlockRevert(LPCWSTR wszVolumeName, bool *pbBlock)
+{
+    return ShouldBlockRevertInternal(wszVolumeName, pbBlock);
+}
 static inline HRESULT CreateVssBackupComponents(IVssBackupComponents **ppBackup)
 {
     return CreateVssBackupComponentsInternal(ppBackup);

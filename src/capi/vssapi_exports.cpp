@@ -2,6 +2,7 @@
 // extern "C" definitions; every body sits behind the exception barrier.
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "core/coordinator.h"
 #include "metadata/examine_writer_metadata.h"
 #include "requester/backup_components.h"
 #include "scenario/load.h"
@@ -55,6 +56,42 @@ VSSAPI_EXPORT void STDAPICALLTYPE VssFreeSnapshotPropertiesInternal(VSS_SNAPSHOT
         *text = nullptr;
     }
 }
+
+// The snapshots of the process's coordinator are the "shadow copies on the
+// system" these two ask about; the in-memory provider restricts nothing on a
+// volume it has copied, so the capability mask is 0 (all operations allowed).
+VSSAPI_EXPORT HRESULT APIENTRY IsVolumeSnapshottedInternal(VSS_PWSZ pwszVolumeName, BOOL *pbSnapshotsPresent,
+                                                           LONG *plSnapshotCapability) noexcept
+try {
+    if (pbSnapshotsPresent == nullptr || plSnapshotCapability == nullptr) {
+        return E_INVALIDARG;
+    }
+    *pbSnapshotsPresent = FALSE;
+    *plSnapshotCapability = 0;
+    const std::u16string_view volume = vssapi::com::wide_view(pwszVolumeName);
+    if (volume.empty()) {
+        return E_INVALIDARG;
+    }
+    *pbSnapshotsPresent = vssapi::core::Coordinator::current()->snapshots().has_volume(volume) ? TRUE : FALSE;
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
+
+// Windows reads the writers that cannot take part in a revert from the
+// registry key VSS\Settings\WritersBlockingRevert; no such list exists here,
+// so no writer blocks a revert. The volume is still checked like Windows does.
+VSSAPI_EXPORT HRESULT APIENTRY ShouldBlockRevertInternal(LPCWSTR wszVolumeName, bool *pbBlock) noexcept
+try {
+    if (pbBlock == nullptr) {
+        return E_INVALIDARG;
+    }
+    *pbBlock = false;
+    if (vssapi::com::wide_view(wszVolumeName).empty()) {
+        return E_INVALIDARG;
+    }
+    return S_OK;
+}
+VSSAPI_CATCH_RETURN()
 
 VSSAPI_EXPORT HRESULT STDAPICALLTYPE vssapi_create_writer_impl(const VSSAPI_WRITER_CALLBACKS *pCallbacks,
                                                                           IVssWriterImpl **ppImpl) noexcept

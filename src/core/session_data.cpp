@@ -245,9 +245,7 @@ HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider
     if (!IsEqualGUID(provider_id, GUID_NULL) && !IsEqualGUID(provider_id, coordinator_->provider()->id())) {
         return VSS_E_PROVIDER_NOT_REGISTERED;
     }
-    if (volume.back() != u'\\' && volume.back() != u'/') {
-        volume.push_back(u'\\'); // VSS names volumes with their trailing separator
-    }
+    volume = volume_name(volume);
     for (const SnapshotRecord &pending : pending_snapshots_) {
         if (pending.original_volume == volume) {
             return VSS_E_OBJECT_ALREADY_EXISTS;

@@ -105,11 +105,21 @@ bool SnapshotStore::has_set(const GUID &snapshot_set_id) const
     });
 }
 
-bool SnapshotStore::has_volume(std::u16string_view original_volume) const
+std::u16string volume_name(std::u16string_view given)
 {
+    std::u16string name(given);
+    if (!name.empty() && name.back() != u'\\' && name.back() != u'/') {
+        name.push_back(u'\\');
+    }
+    return name;
+}
+
+bool SnapshotStore::has_volume(std::u16string_view volume) const
+{
+    const std::u16string name = volume_name(volume);
     const std::lock_guard<std::mutex> hold(lock_);
     return std::any_of(records_.begin(), records_.end(),
-                       [&](const SnapshotRecord &record) { return record.original_volume == original_volume; });
+                       [&](const SnapshotRecord &record) { return record.original_volume == name; });
 }
 
 LONG SnapshotStore::release_session(const GUID &session_id)

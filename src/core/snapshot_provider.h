@@ -66,6 +66,10 @@ private:
 // which is what requesters see on a stock Windows.
 extern const GUID kInMemoryProviderId;
 
+// A volume name as VSS keeps it: with its trailing separator ("C:\\"), so
+// "C:" and "C:\\" name the same volume.
+std::u16string volume_name(std::u16string_view given);
+
 // The records of committed snapshots of one coordinator.
 class SnapshotStore {
 public:
@@ -75,7 +79,7 @@ public:
     // Runs change(record) on one snapshot under the store's lock; false when there is none.
     bool change(const GUID &snapshot_id, const std::function<HRESULT(SnapshotRecord &)> &change, HRESULT &result);
     bool has_set(const GUID &snapshot_set_id) const;
-    bool has_volume(std::u16string_view original_volume) const;
+    bool has_volume(std::u16string_view volume) const; // any spelling volume_name() accepts
     // Deletes one snapshot or a whole set; returns how many went.
     LONG remove_snapshot(const GUID &snapshot_id);
     LONG remove_set(const GUID &snapshot_set_id);

@@ -385,3 +385,40 @@ TEST_CASE("C-5.1 break, revert, import and LUN recovery answer as their SDK page
     CHECK(root == nullptr);
     components_ex4->Release();
 }
+
+TEST_CASE("C-5.1 IsVolumeSnapshotted and ShouldBlockRevert see the coordinator's snapshots; bad input changes nothing")
+{
+    Isolated isolated;
+    TestWriter writer{u"Writer", test_guid(1)};
+    BOOL present = TRUE;
+    LONG capability = -1;
+    CHECK(IsVolumeSnapshotted(const_cast<VSS_PWSZ>(W(u"C:\\")), &present, &capability) == S_OK);
+    CHECK(present == FALSE);
+    CHECK(capability == 0);
+    {
+        Requester requester;
+        REQUIRE(requester.snapshot() == VSS_S_ASYNC_FINISHED);
+        present = FALSE;
+        capability = -1;
+        CHECK(IsVolumeSnapshotted(const_cast<VSS_PWSZ>(W(u"C:\\")), &present, &capability) == S_OK);
+        CHECK(present == TRUE);
+        CHECK(capability == 0); // the in-memory provider forbids nothing on a copied volume
+        CHECK(IsVolumeSnapshotted(const_cast<VSS_PWSZ>(W(u"C:")), &present, &capability) == S_OK);
+        CHECK(present == TRUE); // the same volume without its separator
+        CHECK(IsVolumeSnapshotted(const_cast<VSS_PWSZ>(W(u"D:\\")), &present, &capability) == S_OK);
+        CHECK(present == FALSE);
+        CHECK(IsVolumeSnapshotted(nullptr, &present, &capability) == E_INVALIDARG);
+        CHECK(IsVolumeSnapshotted(const_cast<VSS_PWSZ>(W(u"")), &present, &capability) == E_INVALIDARG);
+        CHECK(IsVolumeSnapshotted(const_cast<VSS_PWSZ>(W(u"C:\\")), nullptr, &capability) == E_INVALIDARG);
+        CHECK(IsVolumeSnapshotted(const_cast<VSS_PWSZ>(W(u"C:\\")), &present, nullptr) == E_INVALIDARG);
+    }
+    // A backup-context set goes with its requester (C-5.1), and so does the answer.
+    CHECK(IsVolumeSnapshotted(const_cast<VSS_PWSZ>(W(u"C:\\")), &present, &capability) == S_OK);
+    CHECK(present == FALSE);
+
+    bool block = true;
+    CHECK(ShouldBlockRevert(W(u"C:\\"), &block) == S_OK);
+    CHECK(block == false); // no writer here is registered as blocking a revert
+    CHECK(ShouldBlockRevert(nullptr, &block) == E_INVALIDARG);
+    CHECK(ShouldBlockRevert(W(u"C:\\"), nullptr) == E_INVALIDARG);
+}
