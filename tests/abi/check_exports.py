@@ -3,8 +3,13 @@
 
 ELF: check_exports.py --map abi/vssapi.map --nm NM --library libvssapi.so
 PE:  check_exports.py --def abi/vssapi.def --objdump OBJDUMP --library vssapi.dll
+         [--reference LIBVSSAPI_A --reference-nm NM]
 Fails on any symbol exported but not listed (a leak) and any symbol listed but
-not exported (a broken promise), printing both lists.
+not exported (a broken promise), printing both lists. With --reference
+(contract C-9.1), also fails on any name Windows' VssApi.dll exports that ours
+lacks (mingw-w64's import library of the real DLL is the list), and on any
+export of ours that is neither one of those nor the library's own (vss_*,
+vssapi_*).
 """
 import argparse
 import re
@@ -68,6 +73,21 @@ def exported_by_pe(objdump: str, library: str) -> set[str]:
     return symbols
 
 
+def exported_by_windows(nm: str, library: str) -> set[str]:
+    """The DLL export names an import library stands for (x86: _Name@N is Name)."""
+    out = subprocess.run([nm, library], check=True, capture_output=True, text=True).stdout
+    names = set()
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) != 3 or parts[1] != "T":
+            continue
+        name = parts[2]
+        if not name.startswith("?"):
+            name = re.sub(r"^_(\w+)@\d+$", r"\1", name)
+        names.add(name)
+    return names
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--library", required=True)
@@ -75,6 +95,8 @@ def main() -> int:
     parser.add_argument("--def", dest="def_file")
     parser.add_argument("--nm")
     parser.add_argument("--objdump")
+    parser.add_argument("--reference")
+    parser.add_argument("--reference-nm")
     args = parser.parse_args()
 
     if args.map:
@@ -94,8 +116,18 @@ def main() -> int:
         print(f"LEAKED   {name}  (exported but not in {source})")
     for name in missing:
         print(f"MISSING  {name}  (in {source} but not exported)")
-    print(f"{len(actual & expected)} passed, {len(leaked) + len(missing)} failed")
-    return 1 if leaked or missing else 0
+    failed = len(leaked) + len(missing)
+    if args.reference:
+        windows = exported_by_windows(args.reference_nm, args.reference)
+        for name in sorted(windows - actual):
+            print(f"LACKING  {name}  (Windows' VssApi.dll exports it)")
+        extra = sorted(n for n in actual - windows if not n.startswith(("vss_", "vssapi_")))
+        for name in extra:
+            print(f"FOREIGN  {name}  (neither Windows' nor the library's own)")
+        print(f"{len(windows & actual)} of Windows' {len(windows)} exports present")
+        failed += len(windows - actual) + len(extra)
+    print(f"{len(actual & expected)} passed, {failed} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
