@@ -9,6 +9,7 @@
 #include "vssctl/backup_run.h"
 #include "vssctl/progress.h"
 #include "vssctl/report.h"
+#include "vssctl/wine_install.h"
 #include "vssctl/writers_list.h"
 
 #include <vsbackup.h>
@@ -49,6 +50,14 @@ Commands:
   writers SCENARIO    List the scenario's writers in the layout of `vssadmin list writers`.
   explain HRESULT...  Name, meaning, who produces it and retry guidance for each code, given in
                       hex (0x800423F3, 800423F3), decimal (-2147212301) or by name.
+  wine-install [--prefix DIR] [--dll64 FILE] [--dll32 FILE]
+                      Put our vssapi.dll into a Wine prefix's system32 (x64) and syswow64 (x86),
+                      keeping Wine's own, and set the prefix's DLL override vssapi=native,builtin,
+                      so that programs loading VssApi from System32 (restic) use ours. The DLLs
+                      default to the installed ones (share/openvss/windows/{x64,x86}); the
+                      prefix to $WINEPREFIX, else ~/.wine.
+  wine-uninstall [--prefix DIR]
+                      Put Wine's own vssapi.dll back and remove the override.
 
 Options:
   --json              Print one JSON document instead of text. For `run`, it holds every step's
@@ -78,6 +87,7 @@ struct Options {
     bool real_time = false;
     std::string save_bcd; // run --save-bcd FILE
     std::string bcd;      // restore --bcd FILE
+    vssctl::WineInstallOptions wine; // wine-install / wine-uninstall
 };
 
 bool read_text_file(const std::string &path, std::string &out)
@@ -382,10 +392,18 @@ int main(int argc, char **argv)
             std::printf("vssctl (openvss) %s\n", vss_version());
             return kExitSucceeded;
         }
-        if ((argument == "--save-bcd" || argument == "--bcd") && i + 1 >= argc) {
+        const bool takes_value = argument == "--save-bcd" || argument == "--bcd" || argument == "--prefix" ||
+                                 argument == "--dll64" || argument == "--dll32";
+        if (takes_value && i + 1 >= argc) {
             return usage_error(argument + " needs a file name");
         }
-        if (argument == "--save-bcd") {
+        if (argument == "--prefix") {
+            options.wine.prefix = argv[++i];
+        } else if (argument == "--dll64") {
+            options.wine.dll64 = argv[++i];
+        } else if (argument == "--dll32") {
+            options.wine.dll32 = argv[++i];
+        } else if (argument == "--save-bcd") {
             options.save_bcd = argv[++i];
         } else if (argument == "--bcd") {
             options.bcd = argv[++i];
@@ -408,10 +426,25 @@ int main(int argc, char **argv)
         std::fputs(kUsage, stderr);
         return kExitUsage;
     }
+    const bool wine_command = options.command == "wine-install" || options.command == "wine-uninstall";
     const bool known = options.command == "run" || options.command == "restore" || options.command == "writers" ||
-                       options.command == "explain";
+                       options.command == "explain" || wine_command;
     if (!known) {
         return usage_error("unknown command '" + options.command + "'");
+    }
+    const bool wine_options = !options.wine.prefix.empty() || !options.wine.dll64.empty() || !options.wine.dll32.empty();
+    if (wine_options && !wine_command) {
+        return usage_error("--prefix, --dll64 and --dll32 apply to wine-install and wine-uninstall only");
+    }
+    if (wine_command) {
+        if (!options.arguments.empty() || options.json) {
+            return usage_error(options.command + " takes no arguments");
+        }
+        if (options.command == "wine-uninstall" && (!options.wine.dll64.empty() || !options.wine.dll32.empty())) {
+            return usage_error("--dll64 and --dll32 apply to wine-install only");
+        }
+        return options.command == "wine-install" ? vssctl::wine_install(options.wine)
+                                                 : vssctl::wine_uninstall(options.wine);
     }
     if (options.command == "explain" ? options.arguments.empty() : options.arguments.size() != 1) {
         return usage_error(options.command == "explain" ? "explain takes one or more HRESULTs"

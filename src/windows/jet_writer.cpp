@@ -140,7 +140,7 @@ VSSAPI_EXPORT void STDMETHODCALLTYPE vssapi_jet_abort_hook(void *) noexcept {}
 
 namespace {
 
-void *VSSAPI_THISCALL jet_scalar_deleting_destructor(JetWriter *self, unsigned flags) noexcept;
+void *VSSAPI_THISCALL jet_scalar_deleting_destructor(JetWriter *self, VSSAPI_THISCALL_PAD unsigned flags) noexcept;
 
 void *const kJetVtable[] = {
     reinterpret_cast<void *>(&jet_scalar_deleting_destructor),
@@ -174,7 +174,7 @@ void uninitialize(JetWriter *self) noexcept
     }
 }
 
-void *VSSAPI_THISCALL jet_scalar_deleting_destructor(JetWriter *self, unsigned) noexcept
+void *VSSAPI_THISCALL jet_scalar_deleting_destructor(JetWriter *self, VSSAPI_THISCALL_PAD unsigned) noexcept
 {
     uninitialize(self); // see legacy_writer.cpp: never the dynamic type, never freed here
     return self;

@@ -40,7 +40,7 @@ VSSAPI_EXPORT bool STDMETHODCALLTYPE vssapi_legacy_on_plain(void *) noexcept { r
 
 namespace {
 
-void *VSSAPI_THISCALL scalar_deleting_destructor(LegacyWriter *self, unsigned flags) noexcept;
+void *VSSAPI_THISCALL scalar_deleting_destructor(LegacyWriter *self, VSSAPI_THISCALL_PAD unsigned flags) noexcept;
 
 // CVssWriter's own vtable, in MSVC's layout, which its constructor installs
 // until the derived constructor installs the writer's.
@@ -75,7 +75,7 @@ void release_wrapper(LegacyWriter *self) noexcept
 // Only reachable for an object whose dynamic type is CVssWriter itself,
 // which cannot exist: the memory belongs to the caller's allocator, so this
 // destroys and never frees.
-void *VSSAPI_THISCALL scalar_deleting_destructor(LegacyWriter *self, unsigned) noexcept
+void *VSSAPI_THISCALL scalar_deleting_destructor(LegacyWriter *self, VSSAPI_THISCALL_PAD unsigned) noexcept
 {
     release_wrapper(self);
     return self;

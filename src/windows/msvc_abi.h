@@ -18,10 +18,16 @@
 
 #include <cstdint>
 
+// MSVC's __thiscall (x86: `this` in ECX, the rest on the stack, callee
+// pops) for free functions, which GCC's thiscall attribute does not take:
+// it is GCC's fastcall (first argument in ECX, second in EDX) with a pad
+// parameter for EDX when there are more arguments than `this`.
 #if defined(__i386__)
-#define VSSAPI_THISCALL __attribute__((thiscall))
+#define VSSAPI_THISCALL __attribute__((fastcall))
+#define VSSAPI_THISCALL_PAD void *,
 #else
 #define VSSAPI_THISCALL
+#define VSSAPI_THISCALL_PAD
 #endif
 
 namespace vssapi::windows {

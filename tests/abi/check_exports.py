@@ -38,8 +38,11 @@ def listed_in_def(path: Path) -> set[str]:
             in_exports = True
             continue
         if in_exports:
-            name = line.split("=", 1)[0].strip().strip('"')
-            symbols.add(name.split()[0])
+            name = line.split("=", 1)[0].strip()
+            if name.startswith('"'):
+                symbols.add(name.strip('"'))
+            else:  # x86: Name@N is exported as Name (the DLL is linked with --kill-at)
+                symbols.add(re.sub(r"@\d+$", "", name.split()[0]))
     return symbols
 
 

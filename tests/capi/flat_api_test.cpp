@@ -75,7 +75,7 @@ TEST_CASE("flat API: a writer fails OnFreeze with RETRYABLE, an application code
 {
     Coordinator coordinator;
     vss_writer_callbacks callbacks = no_callbacks();
-    callbacks.on_freeze = [](void *, vss_writer *writer) -> int32_t {
+    callbacks.on_freeze = [](void *, vss_writer *writer) VSS_CALL -> int32_t {
         std::string message = kMessage; // freed right after the call
         const vss_hresult hr = vss_writer_set_failure_ex(writer, VSS_E_WRITERERROR_RETRYABLE, 0x80070020, message.c_str());
         message.assign(message.size(), 'x');
@@ -112,7 +112,7 @@ TEST_CASE("flat API: PARTIAL_FAILURE with a failed component, read through the c
 {
     Coordinator coordinator;
     vss_writer_callbacks callbacks = no_callbacks();
-    callbacks.on_identify = [](void *, vss_writer *, vss_metadata *metadata) -> int32_t {
+    callbacks.on_identify = [](void *, vss_writer *, vss_metadata *metadata) VSS_CALL -> int32_t {
         for (const char *name : {"Alpha", "Beta"}) {
             if (vss_metadata_add_component(metadata, 2 /* VSS_CT_FILEGROUP */, "Data", name, nullptr, 1) != S_OK ||
                 vss_metadata_add_files(metadata, 0, "Data", name, "/srv/data", "*.db", 0) != S_OK) {
@@ -121,7 +121,7 @@ TEST_CASE("flat API: PARTIAL_FAILURE with a failed component, read through the c
         }
         return 1;
     };
-    callbacks.on_post_snapshot = [](void *, vss_writer *writer, vss_components *components) -> int32_t {
+    callbacks.on_post_snapshot = [](void *, vss_writer *writer, vss_components *components) VSS_CALL -> int32_t {
         uint32_t count = 0;
         if (components == nullptr || vss_components_count(components, &count) != S_OK || count != 2) {
             return -1;
@@ -215,7 +215,7 @@ TEST_CASE("C-6.2 flat API: lone surrogates become U+FFFD in UTF-8, invalid UTF-8
 {
     Coordinator coordinator;
     vss_writer_callbacks callbacks = no_callbacks();
-    callbacks.on_prepare_backup = [](void *, vss_writer *writer, vss_components *) -> int32_t {
+    callbacks.on_prepare_backup = [](void *, vss_writer *writer, vss_components *) VSS_CALL -> int32_t {
         // "a", an invalid byte, "b": the library stores U+FFFD for the bad byte.
         return vss_writer_set_failure_ex(writer, VSS_E_WRITERERROR_RETRYABLE, 0, "a\xFF" "b") == S_OK ? 1 : -1;
     };
@@ -242,7 +242,7 @@ TEST_CASE("flat API: each step as an async handle, and the virtual clock")
     release = false;
     entered = false;
     vss_writer_callbacks callbacks = no_callbacks();
-    callbacks.on_prepare_backup = [](void *, vss_writer *, vss_components *) -> int32_t {
+    callbacks.on_prepare_backup = [](void *, vss_writer *, vss_components *) VSS_CALL -> int32_t {
         entered = true;
         while (!release) {
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -298,7 +298,7 @@ TEST_CASE("C-6.3 flat API: releasing a writer from inside its own handler is rep
     g_misuse = 0;
     Coordinator coordinator;
     vss_writer_callbacks callbacks = no_callbacks();
-    callbacks.on_prepare_backup = [](void *, vss_writer *writer, vss_components *) -> int32_t {
+    callbacks.on_prepare_backup = [](void *, vss_writer *writer, vss_components *) VSS_CALL -> int32_t {
         vss_writer_release(writer); // a caller bug: refused
         return vss_writer_set_failure_ex(writer, VSS_E_WRITERERROR_RETRYABLE, 1, "still alive") == S_OK ? 1 : -1;
     };

@@ -53,7 +53,7 @@ vss_writer *make_writer(vss_coordinator *coordinator, const vss_writer_callbacks
     return writer;
 }
 
-int32_t declare_orders(void *, vss_writer *, vss_metadata *metadata)
+int32_t VSS_CALL declare_orders(void *, vss_writer *, vss_metadata *metadata)
 {
     // A handler answers 1 (true) or 0 (false, a veto).
     return vss_metadata_add_component(metadata, 2 /* VSS_CT_FILEGROUP */, "Data", "Orders", nullptr, 1) == S_OK ? 1
@@ -70,7 +70,7 @@ TEST_CASE("C-8.2 flat API: save the document after a backup, restore from it in 
         vss_writer_callbacks callbacks{};
         callbacks.size = sizeof callbacks;
         callbacks.on_identify = &declare_orders;
-        callbacks.on_prepare_backup = [](void *, vss_writer *, vss_components *components) -> int32_t {
+        callbacks.on_prepare_backup = [](void *, vss_writer *, vss_components *components) VSS_CALL -> int32_t {
             const bool ok = vss_components_set_text(components, 0, VSS_TEXT_BACKUP_METADATA, "lsn=42 ✓") == S_OK &&
                             vss_components_set_text(components, 0, VSS_TEXT_BACKUP_STAMP, "stamp-1") == S_OK &&
                             vss_components_set_text(components, 0, VSS_TEXT_PREVIOUS_BACKUP_STAMP, "x") ==
@@ -107,7 +107,7 @@ TEST_CASE("C-8.2 flat API: save the document after a backup, restore from it in 
     vss_writer_callbacks callbacks{};
     callbacks.size = sizeof callbacks;
     callbacks.on_identify = &declare_orders;
-    callbacks.on_pre_restore = [](void *user, vss_writer *, vss_components *components) -> int32_t {
+    callbacks.on_pre_restore = [](void *user, vss_writer *, vss_components *components) VSS_CALL -> int32_t {
         Seen &s = *static_cast<Seen *>(user);
         char *text = nullptr;
         if (vss_components_get_text(components, 0, VSS_TEXT_BACKUP_METADATA, &text) == S_OK) {
@@ -122,7 +122,7 @@ TEST_CASE("C-8.2 flat API: save the document after a backup, restore from it in 
         vss_components_selected_for_restore(components, 0, &s.selected);
         return vss_components_set_text(components, 0, VSS_TEXT_RESTORE_METADATA, "restored") == S_OK ? 1 : 0;
     };
-    callbacks.on_post_restore = [](void *user, vss_writer *writer, vss_components *components) -> int32_t {
+    callbacks.on_post_restore = [](void *user, vss_writer *writer, vss_components *components) VSS_CALL -> int32_t {
         Seen &s = *static_cast<Seen *>(user);
         vss_components_file_restore_status(components, 0, &s.file_status);
         vss_components_set_text(components, 0, VSS_TEXT_POST_RESTORE_FAILURE_MSG, "replay stopped at log 9");

@@ -181,7 +181,7 @@ TEST_CASE("C-7.2: vss_retry_run retries a writer's RETRYABLE failure after 60000
     seen.coordinator = coordinator.handle;
     vss_writer_callbacks callbacks{};
     callbacks.size = sizeof callbacks;
-    callbacks.on_freeze = [](void *user, vss_writer *writer) -> int32_t {
+    callbacks.on_freeze = [](void *user, vss_writer *writer) VSS_CALL -> int32_t {
         auto &observed = *static_cast<Observed *>(user);
         if (++observed.freezes == 1) { // the first attempt only
             vss_writer_set_failure_ex(writer, VSS_E_WRITERERROR_RETRYABLE, 0x80070020, "busy, try later");
@@ -189,7 +189,7 @@ TEST_CASE("C-7.2: vss_retry_run retries a writer's RETRYABLE failure after 60000
         }
         return 1;
     };
-    callbacks.on_backup_shutdown = [](void *user, vss_writer *, const vss_guid *) -> int32_t {
+    callbacks.on_backup_shutdown = [](void *user, vss_writer *, const vss_guid *) VSS_CALL -> int32_t {
         ++static_cast<Observed *>(user)->shutdowns;
         return 1;
     };

@@ -257,7 +257,7 @@ TEST_CASE("ABI sized structs: a 1.0 program's structs work on every sized entry 
         int attempts = 0;
         CHECK(vss_retry_run(
                   coordinator, current,
-                  [](void *user, vss_requester *, uint32_t) -> vss_hresult {
+                  [](void *user, vss_requester *, uint32_t) VSS_CALL -> vss_hresult {
                       ++*static_cast<int *>(user);
                       return VSS_E_WRITERERROR_RETRYABLE;
                   },
@@ -269,7 +269,7 @@ TEST_CASE("ABI sized structs: a 1.0 program's structs work on every sized entry 
             CHECK(vss_retry_policy_default(as_current<vss_retry_policy_v1, vss_retry_policy>(bad)) == E_INVALIDARG);
             CHECK(bad.max_retries == 0);
             CHECK(vss_retry_run(coordinator, as_current<vss_retry_policy_v1, vss_retry_policy>(bad),
-                                [](void *, vss_requester *, uint32_t) -> vss_hresult { return S_OK; }, nullptr,
+                                [](void *, vss_requester *, uint32_t) VSS_CALL -> vss_hresult { return S_OK; }, nullptr,
                                 nullptr) == E_INVALIDARG);
         }
     }

@@ -230,13 +230,13 @@ TEST_CASE("C-7.2: vss_retry_run_com stops after the default 3 retries and return
         // The exported C function itself, as a C caller of vssapi/retry.h would use it.
         return vss_retry_run_com(
             nullptr,
-            [](void *user, IVssBackupComponents *bc, uint32_t) -> HRESULT {
+            [](void *user, IVssBackupComponents *bc, uint32_t) VSS_CALL -> HRESULT {
                 auto *c = static_cast<Context *>(user);
                 c->driver->attempt_started();
                 ++c->attempts;
                 return backup_attempt(bc);
             },
-            [](void *user, const vss_retry_attempt *record) { static_cast<Context *>(user)->driver->reported(*record); },
+            [](void *user, const vss_retry_attempt *record) VSS_CALL { static_cast<Context *>(user)->driver->reported(*record); },
             &context);
     });
     CHECK(hr == VSS_E_WRITERERROR_TIMEOUT);
@@ -316,7 +316,7 @@ TEST_CASE("C-7.2: vss_retry_run_com: bad inputs return E_INVALIDARG and run noth
 {
     Isolated isolated;
     unsigned calls = 0;
-    auto attempt = [](void *user, IVssBackupComponents *, uint32_t) -> HRESULT {
+    auto attempt = [](void *user, IVssBackupComponents *, uint32_t) VSS_CALL -> HRESULT {
         ++*static_cast<unsigned *>(user);
         return S_OK;
     };

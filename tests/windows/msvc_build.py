@@ -18,14 +18,15 @@ import tempfile
 from pathlib import Path
 
 SYSTEM_IMPORTS = {
-    "kernel32.dll": ["ExitProcess", "Sleep", "GetStdHandle", "WriteFile", "GetProcessHeap", "HeapAlloc", "HeapFree"],
+    "kernel32.dll": ["ExitProcess", "Sleep", "GetStdHandle", "WriteFile", "GetProcessHeap", "HeapAlloc", "HeapFree",
+                     "LoadLibraryExW", "GetProcAddress"],
     "oleaut32.dll": ["SysAllocString", "SysFreeString"],
     "ole32.dll": ["CoTaskMemAlloc", "CoTaskMemFree"],
     "msvcrt.dll": ["_CxxThrowException", "__CxxFrameHandler3"],
 }
 # x86 __stdcall argument bytes of the system functions above.
 X86_BYTES = {"ExitProcess": 4, "Sleep": 4, "GetStdHandle": 4, "WriteFile": 20, "GetProcessHeap": 0,
-             "HeapAlloc": 12, "HeapFree": 12, "SysAllocString": 4, "SysFreeString": 4,
+             "HeapAlloc": 12, "HeapFree": 12, "LoadLibraryExW": 12, "GetProcAddress": 8, "SysAllocString": 4, "SysFreeString": 4,
              "CoTaskMemAlloc": 4, "CoTaskMemFree": 4, "_CxxThrowException": 8,
              "__CxxFrameHandler3": None}  # None: __cdecl
 

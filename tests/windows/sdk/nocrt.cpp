@@ -60,9 +60,9 @@ extern "C" const void *const nocrt_type_info_vtable[2] = {nullptr, nullptr};
 #pragma comment(linker, "/alternatename:??_7type_info@@6B@=nocrt_type_info_vtable")
 #endif
 
-void *operator new(SIZE_T size) { return HeapAlloc(GetProcessHeap(), 8 /* HEAP_ZERO_MEMORY */, size); }
+void *operator new(decltype(sizeof 0) size) { return HeapAlloc(GetProcessHeap(), 8 /* HEAP_ZERO_MEMORY */, size); }
 void operator delete(void *block) noexcept { HeapFree(GetProcessHeap(), 0, block); }
-void operator delete(void *block, SIZE_T) noexcept { HeapFree(GetProcessHeap(), 0, block); }
+void operator delete(void *block, decltype(sizeof 0)) noexcept { HeapFree(GetProcessHeap(), 0, block); }
 
 namespace nocrt {
 

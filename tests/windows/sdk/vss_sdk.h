@@ -22,7 +22,7 @@ typedef WCHAR *LPWSTR;
 typedef WCHAR *BSTR;
 typedef WCHAR *VSS_PWSZ;
 typedef long long VSS_TIMESTAMP;
-typedef unsigned long long SIZE_T;
+typedef decltype(sizeof 0) SIZE_T; // pointer-sized, as on Windows
 
 struct _GUID {
     unsigned long Data1;
