@@ -186,3 +186,39 @@ public:
     }
     bool STDMETHODCALLTYPE IsWriterShuttingDown() { return m_pWriterImpl->IsWriterShuttingDown(); }
 };
+
+// Express writers (Windows 7 SDK and later).
+constexpr IID IID_IVssExpressWriter = {0xe33affdc, 0x59c7, 0x47b1, {0x97, 0xd5, 0x42, 0x66, 0x59, 0x8f, 0x62, 0x35}};
+
+class IVssCreateExpressWriterMetadata : public IUnknown {
+public:
+    virtual HRESULT STDMETHODCALLTYPE AddExcludeFiles(LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive) = 0;
+    virtual HRESULT STDMETHODCALLTYPE AddComponent(VSS_COMPONENT_TYPE ct, LPCWSTR wszLogicalPath,
+                                                   LPCWSTR wszComponentName, LPCWSTR wszCaption, const BYTE *pbIcon,
+                                                   UINT cbIcon, bool bRestoreMetadata, bool bNotifyOnBackupComplete,
+                                                   bool bSelectable, bool bSelectableForRestore = false,
+                                                   DWORD dwComponentFlags = 0) = 0;
+    virtual HRESULT STDMETHODCALLTYPE AddFilesToFileGroup(LPCWSTR wszLogicalPath, LPCWSTR wszGroupName,
+                                                          LPCWSTR wszPath, LPCWSTR wszFilespec, bool bRecursive,
+                                                          LPCWSTR wszAlternateLocation,
+                                                          DWORD dwBackupTypeMask = 0xF0F) = 0;
+    virtual HRESULT STDMETHODCALLTYPE SetRestoreMethod(VSS_RESTOREMETHOD_ENUM method, LPCWSTR wszService,
+                                                       LPCWSTR wszUserProcedure, VSS_WRITERRESTORE_ENUM writerRestore,
+                                                       bool bRebootRequired) = 0;
+    virtual HRESULT STDMETHODCALLTYPE AddComponentDependency(LPCWSTR, LPCWSTR, VSS_ID, LPCWSTR, LPCWSTR) = 0;
+    virtual HRESULT STDMETHODCALLTYPE SetBackupSchema(DWORD dwSchemaMask) = 0;
+    virtual HRESULT STDMETHODCALLTYPE GetDocument(IXMLDOMDocument **pDoc) = 0;
+    virtual HRESULT STDMETHODCALLTYPE SaveAsXML(BSTR *pbstrXML) = 0;
+};
+
+class IVssExpressWriter : public IUnknown {
+public:
+    virtual HRESULT STDMETHODCALLTYPE CreateMetadata(VSS_ID writerId, LPCWSTR writerName, VSS_USAGE_TYPE usageType,
+                                                     DWORD versionMajor, DWORD versionMinor, DWORD reserved,
+                                                     IVssCreateExpressWriterMetadata **ppMetadata) = 0;
+    virtual HRESULT STDMETHODCALLTYPE LoadMetadata(LPCWSTR metadata, DWORD reserved) = 0;
+    virtual HRESULT STDMETHODCALLTYPE Register() = 0;
+    virtual HRESULT STDMETHODCALLTYPE Unregister(VSS_ID writerId) = 0;
+};
+
+extern "C" __declspec(dllimport) HRESULT STDAPICALLTYPE CreateVssExpressWriterInternal(IVssExpressWriter **ppWriter);
