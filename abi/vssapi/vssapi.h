@@ -245,6 +245,8 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_create(vss_coordinator *coordin
 VSSAPI_EXPORT void VSS_CALL vss_requester_release(vss_requester *requester) VSSAPI_NOTHROW;
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_session_id(vss_requester *requester, vss_guid *out) VSSAPI_NOTHROW;
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_initialize_for_backup(vss_requester *requester) VSSAPI_NOTHROW;
+/* A VSS_CTX_* value, alone or OR-ed with the VSS_VOLSNAP_ATTR_* bits a requester may add (C-5.3);
+ * VSS_E_UNSUPPORTED_CONTEXT for bits the provider cannot honour (TRANSPORTABLE, PLEX). */
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_set_context(vss_requester *requester, int32_t context) VSSAPI_NOTHROW;
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_set_backup_state(vss_requester *requester,
                                                                   int32_t select_components,

@@ -22,6 +22,13 @@ bool trace_enabled()
     return enabled;
 }
 
+// The attribute bits a requester may OR into a context (C-5.3): the
+// VSS_VOLUME_SNAPSHOT_ATTRIBUTES page lets requesters set these; the others
+// are VSS's or the provider's to set ("should not be used explicitly").
+constexpr LONG kRequesterAttributes = VSS_VOLSNAP_ATTR_NO_AUTORECOVERY | VSS_VOLSNAP_ATTR_TRANSPORTABLE |
+                                      VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_PLEX |
+                                      VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY | VSS_VOLSNAP_ATTR_TXF_RECOVERY;
+
 bool is_valid_context(LONG context)
 {
     switch (context) {
@@ -151,8 +158,18 @@ HRESULT Session::set_context(LONG context)
     if (!gate.admitted()) {
         return gate.refusal();
     }
-    if (!is_valid_context(context)) {
-        return E_INVALIDARG;
+    const LONG asked = context == VSS_CTX_ALL ? 0 : context & kRequesterAttributes;
+    if (!is_valid_context(context == VSS_CTX_ALL ? context : context & ~kRequesterAttributes)) {
+        return E_INVALIDARG; // no context at all
+    }
+    const LONG offered = coordinator_->provider()->context_attributes();
+    if ((asked & ~offered) != 0) {
+        char reason[160];
+        std::snprintf(reason, sizeof reason,
+                      "refused: the provider cannot make snapshots with attributes 0x%lx (it offers 0x%lx)",
+                      static_cast<unsigned long>(asked & ~offered), static_cast<unsigned long>(offered));
+        note_refusal("SetContext", VSS_E_UNSUPPORTED_CONTEXT, reason);
+        return VSS_E_UNSUPPORTED_CONTEXT;
     }
     context_ = context;
     return S_OK;

@@ -49,6 +49,16 @@ public:
     // VSS_E_UNEXPECTED_PROVIDER_ERROR, ...). May take time: the coordinator
     // gives it the flush-and-hold window (C-5.2).
     virtual HRESULT commit(SnapshotSetRequest &request) = 0;
+    // The VSS_VOLSNAP_ATTR_* bits a requester may ask of this provider in
+    // SetContext (C-5.3). The default is a software provider's: differential
+    // copies, no auto-recovery, rollback and TxF recovery; no transportable
+    // or plex snapshots, which take hardware (non-server Windows refuses
+    // those contexts the same way).
+    virtual LONG context_attributes() const
+    {
+        return VSS_VOLSNAP_ATTR_NO_AUTORECOVERY | VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY |
+               VSS_VOLSNAP_ATTR_TXF_RECOVERY;
+    }
 };
 
 // The default: commits at once, device names in the Windows style.

@@ -422,3 +422,42 @@ TEST_CASE("C-5.1 IsVolumeSnapshotted and ShouldBlockRevert see the coordinator's
     CHECK(ShouldBlockRevert(nullptr, &block) == E_INVALIDARG);
     CHECK(ShouldBlockRevert(W(u"C:\\"), nullptr) == E_INVALIDARG);
 }
+
+TEST_CASE("C-5.3 SetContext takes the contexts with the attribute bits requesters may add; QEMU's guest agent's context")
+{
+    Isolated isolated;
+    TestWriter writer{u"Writer", test_guid(1)};
+    // QEMU's guest agent asks for a transportable APP_ROLLBACK first and, on
+    // VSS_E_UNSUPPORTED_CONTEXT (any non-server Windows), drops TRANSPORTABLE.
+    constexpr LONG kQemu = LONG{VSS_CTX_APP_ROLLBACK} | VSS_VOLSNAP_ATTR_TRANSPORTABLE | VSS_VOLSNAP_ATTR_NO_AUTORECOVERY |
+                           VSS_VOLSNAP_ATTR_TXF_RECOVERY;
+    {
+        Requester requester;
+        REQUIRE(requester->InitializeForBackup(nullptr) == S_OK);
+        CHECK(requester->SetContext(kQemu) == VSS_E_UNSUPPORTED_CONTEXT); // no hardware provider
+        CHECK(requester->SetContext(LONG{VSS_CTX_BACKUP} | VSS_VOLSNAP_ATTR_PLEX) == VSS_E_UNSUPPORTED_CONTEXT);
+        CHECK(requester->SetContext(kQemu & ~VSS_VOLSNAP_ATTR_TRANSPORTABLE) == S_OK);
+        CHECK(requester->SetContext(LONG{VSS_CTX_BACKUP} | VSS_VOLSNAP_ATTR_DIFFERENTIAL) == S_OK);
+        CHECK(requester->SetContext(LONG{VSS_CTX_NAS_ROLLBACK} | VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY) == S_OK);
+        // No context at all: attribute bits VSS sets itself, or a value that is none of the contexts.
+        CHECK(requester->SetContext(LONG{VSS_CTX_BACKUP} | VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY) == E_INVALIDARG);
+        CHECK(requester->SetContext(LONG{VSS_CTX_BACKUP} | VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED) == E_INVALIDARG);
+        CHECK(requester->SetContext(0x3) == E_INVALIDARG);
+        CHECK(requester->SetContext(VSS_CTX_ALL) == S_OK);
+    }
+    // The fallback QEMU takes makes a persistent snapshot carrying the bits it asked for.
+    Requester requester;
+    REQUIRE(requester->InitializeForBackup(nullptr) == S_OK);
+    REQUIRE(requester->SetContext(kQemu & ~VSS_VOLSNAP_ATTR_TRANSPORTABLE) == S_OK);
+    REQUIRE(requester->SetBackupState(false, false, VSS_BT_FULL, false) == S_OK);
+    REQUIRE(requester.run(&IVssBackupComponents::GatherWriterMetadata) == VSS_S_ASYNC_FINISHED);
+    requester.prepare();
+    REQUIRE(requester.run(&IVssBackupComponents::DoSnapshotSet) == VSS_S_ASYNC_FINISHED);
+    VSS_SNAPSHOT_PROP prop{};
+    REQUIRE(requester->GetSnapshotProperties(requester.snapshot_id, &prop) == S_OK);
+    CHECK((prop.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_PERSISTENT) != 0);
+    CHECK((prop.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_NO_AUTORECOVERY) != 0);
+    CHECK((prop.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_TXF_RECOVERY) != 0);
+    CHECK((prop.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE) == 0);
+    VssFreeSnapshotProperties(&prop);
+}
