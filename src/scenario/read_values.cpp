@@ -13,34 +13,58 @@ namespace vssapi::scenario::read {
 
 namespace {
 
-std::string lowercase(std::string_view text)
+char folded(char c)
 {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
-    return out;
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Levenshtein distance, ignoring case.
-std::size_t distance(std::string_view a_text, std::string_view b_text)
+// Levenshtein distance ignoring case, or `limit + 1` once it is known to be
+// larger than `limit` (issue 13: a 4 MiB unknown name must not cost 4 MiB x
+// every name). Strings whose lengths differ by more than `limit` are never
+// compared; otherwise only the band |i - j| <= limit is computed, and the
+// rows stop as soon as every cell in the band is past the limit. The work is
+// at most min(|a|, |b|) x (2 limit + 1) cells.
+std::size_t bounded_distance(std::string_view a, std::string_view b, std::size_t limit)
 {
-    const std::string a = lowercase(a_text);
-    const std::string b = lowercase(b_text);
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
+    const std::size_t over = limit + 1;
+    if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) {
+        return over;
+    }
+    std::vector<std::size_t> row(b.size() + 1, over);
+    for (std::size_t j = 0; j <= std::min(b.size(), limit); ++j) {
         row[j] = j;
     }
     for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t first = i > limit ? i - limit : 1;
+        const std::size_t last = std::min(b.size(), i + limit);
+        std::size_t diagonal = row[first - 1];
+        row[first - 1] = first == 1 && i <= limit ? i : over;
+        std::size_t best = row[first - 1];
+        for (std::size_t j = first; j <= last; ++j) {
+            ++detail::distance_cells;
             const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            const std::size_t cell = std::min({above + 1, row[j - 1] + 1, diagonal + (folded(a[i - 1]) == folded(b[j - 1]) ? 0 : 1)});
+            row[j] = std::min(cell, over);
             diagonal = above;
+            best = std::min(best, row[j]);
+        }
+        if (last < b.size()) {
+            row[last + 1] = over; // outside the band from here on
+        }
+        if (best > limit) {
+            return over;
         }
     }
     return row[b.size()];
 }
+
+} // namespace
+
+namespace detail {
+thread_local std::size_t distance_cells = 0;
+} // namespace detail
+
+namespace {
 
 // An integer the way JSON Schema sees one: 7 and 7.0 alike. None when it is
 // not a whole number or past the range of int64 (every range here is inside).
@@ -112,7 +136,7 @@ std::string did_you_mean(std::string_view given, std::span<const std::string_vie
     std::string_view best;
     std::size_t best_distance = limit + 1;
     for (std::string_view name : names) {
-        const std::size_t d = distance(given, name);
+        const std::size_t d = bounded_distance(given, name, limit);
         if (d < best_distance) {
             best = name;
             best_distance = d;

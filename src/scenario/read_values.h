@@ -57,8 +57,15 @@ struct Node {
 
 [[noreturn]] void expected(const Node &node, const std::string &what, std::string hint = {});
 [[noreturn]] void fail(const Node &node, const std::string &text);
-// "; did you mean "OnFreeze"?" when one name is close to what was written.
+// "; did you mean "OnFreeze"?" when one name is close to what was written
+// (at most 3 edits). Bounded work: names whose length is too far from the
+// given text's are skipped, the rest compared within a band (issue 13).
 std::string did_you_mean(std::string_view given, std::span<const std::string_view> names);
+
+namespace detail {
+// Edit-distance cells did_you_mean computed on this thread (tests bound it).
+extern thread_local std::size_t distance_cells;
+} // namespace detail
 std::string joined(std::span<const std::string_view> names, bool quote);
 
 // An object of the format: it holds only the fields of its table.

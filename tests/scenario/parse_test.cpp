@@ -2,6 +2,7 @@
 // the defaults, and each bad input's exact error. The bad inputs live in
 // tests/scenario/bad/ (one JSON per case, its expected error in the sibling
 // .err file) so that tests/scenario/check_schema.py sees the same files.
+#include "scenario/read_values.h"
 #include "scenario/scenario.h"
 
 #include <doctest/doctest.h>
@@ -562,4 +563,25 @@ TEST_CASE("scenario: broken JSON says where it breaks, what was expected and wha
           "1:24: invalid JSON: in a string, surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF");
     CHECK(error("{\"writers\": [\x01]}") == "1:14: invalid JSON: expected a value, found \\x01");
     CHECK(error("\xFF\xFE{\0\"\0}\0") == "1:1: invalid JSON: the file is UTF-16; a scenario file is UTF-8");
+}
+
+TEST_CASE("did you mean: a close name is suggested, with bounded work however long the unknown text (issue 13)")
+{
+    namespace read = vssapi::scenario::read;
+    const std::string_view names[] = {"OnFreeze", "OnThaw", "OnPrepareSnapshot", "VSS_E_WRITERERROR_RETRYABLE"};
+    CHECK(read::did_you_mean("OnFreez", names) == "; did you mean \"OnFreeze\"?");
+    CHECK(read::did_you_mean("onthaw", names) == "; did you mean \"OnThaw\"?"); // case does not count
+    CHECK(read::did_you_mean("VSS_E_WRITERERROR_RETRYABEL", names) == "; did you mean \"VSS_E_WRITERERROR_RETRYABLE\"?");
+    CHECK(read::did_you_mean("Nothing", names).empty());
+
+    // The limit is at most 3 edits, so a name compares only within a band of
+    // 7 cells a row, and a text longer than every name by more than 3 costs nothing.
+    read::detail::distance_cells = 0;
+    const std::string huge(4 * 1024 * 1024, 'Q');
+    CHECK(read::did_you_mean(huge, names).empty());
+    CHECK(read::detail::distance_cells == 0);
+    read::detail::distance_cells = 0;
+    const std::string near(29, 'Q'); // within 3 of the longest name's length: compared, in the band
+    CHECK(read::did_you_mean(near, names).empty());
+    CHECK(read::detail::distance_cells <= 29 * 7);
 }
