@@ -7,6 +7,7 @@
 // it in its registry across reboots).
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "com/enum_value.h"
 #include "com/guid.h"
 #include "com/object.h"
 #include "core/coordinator.h"
@@ -195,7 +196,7 @@ public:
         }
         *ppMetadata = nullptr;
         if (IsEqualGUID(writerId, GUID_NULL) || writerName == nullptr || writerName[0] == 0 || reserved != 0 ||
-            usageType < VSS_UT_UNDEFINED || usageType > VSS_UT_OTHER) {
+            com::enum_value(usageType) < VSS_UT_UNDEFINED || com::enum_value(usageType) > VSS_UT_OTHER) {
             return E_INVALIDARG;
         }
         auto description = std::make_shared<Description>();
