@@ -581,7 +581,7 @@ TEST_CASE("did you mean: a close name is suggested, with bounded work however lo
     CHECK(read::did_you_mean(huge, names).empty());
     CHECK(read::detail::distance_cells == 0);
     read::detail::distance_cells = 0;
-    const std::string near(29, 'Q'); // within 3 of the longest name's length: compared, in the band
-    CHECK(read::did_you_mean(near, names).empty());
+    const std::string close_length(29, 'Q'); // within 3 of the longest name's length: compared, in the band
+    CHECK(read::did_you_mean(close_length, names).empty());
     CHECK(read::detail::distance_cells <= 29 * 7);
 }
