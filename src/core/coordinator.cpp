@@ -46,7 +46,7 @@ std::shared_ptr<Coordinator> Coordinator::create(CoordinatorOptions options)
 }
 
 Coordinator::Coordinator(CoordinatorOptions options)
-    : options_(std::move(options)), dispatcher_(options_.workers), provider_(options_.provider)
+    : options_(std::move(options)), dispatcher_(options_.workers, options_.clock), provider_(options_.provider)
 {
 }
 

@@ -4,7 +4,7 @@
 
 namespace vssapi::core {
 
-Dispatcher::Dispatcher(unsigned workers)
+Dispatcher::Dispatcher(unsigned workers, std::shared_ptr<Clock> clock) : clock_(std::move(clock))
 {
     Expects(workers > 0);
     for (unsigned i = 0; i < workers; ++i) {
@@ -37,6 +37,7 @@ void Dispatcher::post(const std::shared_ptr<Strand> &strand, std::function<void(
         strand->tasks_.push_back(std::move(task));
         if (!strand->scheduled_) {
             strand->scheduled_ = true;
+            strand->head_work_ = begin_work();
             must_schedule = true;
         }
     }
@@ -54,6 +55,7 @@ void Dispatcher::post_all(std::vector<Posting> postings)
         strand->tasks_.push_back(std::move(task));
         if (!strand->scheduled_) {
             strand->scheduled_ = true;
+            strand->head_work_ = begin_work();
             to_schedule.push_back(std::move(strand));
         }
     }
@@ -108,18 +110,27 @@ void Dispatcher::run_worker()
             ready_.pop_front();
         }
         std::function<void()> task;
+        WorkToken work;
         {
             const std::lock_guard<std::mutex> hold(strand->lock_);
             task = std::move(strand->tasks_.front());
             strand->tasks_.pop_front();
+            work = std::move(strand->head_work_);
         }
-        task(); // tasks catch their own exceptions (the handler adapter does)
+        {
+            const Clock::WorkScope doing(work);
+            task(); // tasks catch their own exceptions (the handler adapter does)
+        }
         bool more = false;
         {
             const std::lock_guard<std::mutex> hold(strand->lock_);
             more = !strand->tasks_.empty();
             strand->scheduled_ = more;
+            if (more) {
+                strand->head_work_ = begin_work(); // before `work` ends: time must not slip in between
+            }
         }
+        work.reset();
         if (more) {
             schedule(std::move(strand)); // back of the line: fairness between writers
         }

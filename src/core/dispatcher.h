@@ -5,7 +5,15 @@
 // Each writer instance owns a Strand: a serial queue drained by whichever pool
 // thread is free. A handler that never returns keeps its pool thread; the
 // coordinator then calls add_worker() so the others are not starved.
+//
+// On a clock that counts work (the simulated clock, C-4.5) a strand holds one
+// work token, for the task at its head that waits for a thread; the running
+// task's token is handed on to the next one before it is dropped. Tasks queued
+// behind a running task count for nothing: they cannot move before it does,
+// so a call queued behind a hung handler does not stop time (C-4.8).
 #pragma once
+
+#include "core/clock.h"
 
 #include <condition_variable>
 #include <deque>
@@ -22,7 +30,8 @@ class Dispatcher {
 public:
     class Strand;
 
-    explicit Dispatcher(unsigned workers);
+    // `clock` may be null: no work is counted.
+    Dispatcher(unsigned workers, std::shared_ptr<Clock> clock = nullptr);
     ~Dispatcher();
     Dispatcher(const Dispatcher &) = delete;
     Dispatcher &operator=(const Dispatcher &) = delete;
@@ -45,7 +54,9 @@ public:
 private:
     void run_worker();
     void schedule(std::shared_ptr<Strand> strand);
+    WorkToken begin_work() const { return clock_ ? clock_->begin_work() : WorkToken(); }
 
+    const std::shared_ptr<Clock> clock_;
     mutable std::mutex lock_;
     std::condition_variable wake_;
     std::deque<std::shared_ptr<Strand>> ready_;
@@ -58,6 +69,7 @@ private:
     friend class Dispatcher;
     std::mutex lock_;
     std::deque<std::function<void()>> tasks_;
+    WorkToken head_work_; // the head task's work while it waits for a thread
     bool scheduled_ = false;
 };
 

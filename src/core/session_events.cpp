@@ -102,7 +102,14 @@ std::vector<TraceEntry> Session::send(Event event, const std::vector<Participant
     const auto view = make_view(level);
     auto batch = std::make_shared<CallBatch>(coordinator_->clock());
     std::vector<WriterMetadata> identify_results(event == Event::Identify ? targets.size() : 0);
+    // C-4.8: a writer whose call of an earlier session still hangs is not
+    // called (the call would only queue behind the hung one); it is reported
+    // as not responding at once.
+    std::vector<std::shared_ptr<PendingCall>> calls(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i) {
+        if (targets[i]->writer->hung()) {
+            continue;
+        }
         HandlerCall call;
         call.event = event;
         call.view = view;
@@ -115,20 +122,29 @@ std::vector<TraceEntry> Session::send(Event event, const std::vector<Participant
         if (event == Event::BackupShutdown) {
             call.snapshot_set_id = snapshot_set_made(phase()) ? snapshot_set_id_ : GUID_NULL;
         }
-        batch->add(targets[i]->writer, std::move(call));
+        calls[i] = batch->add(targets[i]->writer, std::move(call));
     }
-    coordinator_->run(*batch, coordinator_->options().event_timeout);
+    if (!batch->calls().empty()) {
+        coordinator_->run(*batch, coordinator_->options().event_timeout);
+    }
 
+    const PendingCall never_called; // what a skipped writer's call looks like: not started, not finished
     for (std::size_t i = 0; i < targets.size(); ++i) {
         Participant &participant = *targets[i];
-        const PendingCall &pending = *batch->calls()[i];
+        const PendingCall &pending = calls[i] ? *calls[i] : never_called;
         HandlerEnd end = HandlerEnd::ReturnedTrue;
         std::optional<FailureReport> report;
         {
             const std::lock_guard<std::mutex> hold(batch->lock());
-            if (!pending.finished) {
+            if (!calls[i]) {
                 end = HandlerEnd::TimedOut;
-                participant.hung = pending.started;
+                participant.hung = true; // still hung: it takes no call of this session either
+            } else if (!pending.finished) {
+                end = HandlerEnd::TimedOut;
+                // Queued behind a call that hangs (C-4.8) is as hung as that call
+                // (which may time out in its own session at this very moment).
+                participant.hung = pending.started || participant.writer->hung() ||
+                                   participant.writer->running_calls() > 0;
             } else {
                 end = pending.result == HandlerResult::True    ? HandlerEnd::ReturnedTrue
                       : pending.result == HandlerResult::False ? HandlerEnd::ReturnedFalse
@@ -168,7 +184,9 @@ std::vector<TraceEntry> Session::send(Event event, const std::vector<Participant
             participant.writer->set_last_metadata(participant.metadata);
         }
         record(participant, status_after_handler(participant.status, event, end, report ? &*report : nullptr), event,
-               end == HandlerEnd::TimedOut ? "no answer within the event timeout" : "handler returned");
+               !calls[i]                     ? "still hung in a call of an earlier session"
+               : end == HandlerEnd::TimedOut ? "no answer within the event timeout"
+                                             : "handler returned");
         emit(entry, participant.status);
     }
     return entries;
@@ -244,7 +262,9 @@ HRESULT Session::run_gather_metadata(Operation & /*operation*/)
             participant->identified = true;
         } else {
             // C-3.3: absent from both lists; it gets nothing more of this session.
-            participant->listed = false;
+            // A writer still hung from an earlier session was not asked at all:
+            // it stays in the status list, not responding (C-4.8).
+            participant->listed = participant->hung;
             coordinator_->release_session(*participant->writer);
             participant->holds_session = false;
         }
@@ -280,8 +300,7 @@ HRESULT Session::commit_snapshot_set()
     Coordinator &coordinator = *coordinator_;
     std::shared_ptr<SnapshotProvider> provider = coordinator.provider();
     coordinator.dispatcher().post(coordinator.dispatcher().make_strand(),
-                                  [state, provider, work = coordinator.clock()->begin_work()] {
-        const Clock::WorkScope doing(work);
+                                  [state, provider] {
         {
             const std::lock_guard<std::mutex> hold(state->lock);
             state->started = true;

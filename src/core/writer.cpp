@@ -48,10 +48,7 @@ std::size_t CallBatch::run(Dispatcher &dispatcher, Duration timeout)
     std::vector<Dispatcher::Posting> postings;
     postings.reserve(calls_.size());
     for (const auto &pending : calls_) {
-        postings.emplace_back(pending->writer->strand(), [self, pending, work = clock_->begin_work()] {
-            const Clock::WorkScope doing(work);
-            pending->writer->run(self, pending);
-        });
+        postings.emplace_back(pending->writer->strand(), [self, pending] { pending->writer->run(self, pending); });
     }
     dispatcher.post_all(std::move(postings));
     // Woken once, by the last call to finish (not by each: that made a batch
@@ -62,7 +59,10 @@ std::size_t CallBatch::run(Dispatcher &dispatcher, Duration timeout)
     for (const auto &pending : calls_) {
         if (!pending->finished) {
             pending->abandoned = true;
-            stuck += pending->started ? 1 : 0;
+            if (pending->started) {
+                pending->writer->hung_ = true; // until this call returns (C-4.8)
+                ++stuck;
+            }
         }
     }
     return stuck;
@@ -112,6 +112,9 @@ void Writer::run(const std::shared_ptr<CallBatch> &batch, const std::shared_ptr<
         pending->finished = true;
         pending->result = result;
         pending->end_time = clock_->now();
+        if (pending->abandoned) {
+            hung_ = false; // the late return: later sessions may call it again
+        }
         last = batch->count_finished();
     }
     if (last) {

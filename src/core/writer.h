@@ -144,6 +144,11 @@ public:
     std::shared_ptr<const WriterMetadata> last_metadata() const;
     void set_last_metadata(std::shared_ptr<const WriterMetadata> metadata);
 
+    // A call of this writer outlived its event timeout and has not returned
+    // yet (C-4.4): later sessions report it not responding without calling it
+    // (C-4.8). Set and cleared under the abandoned call's batch lock.
+    bool hung() const noexcept { return hung_.load(); }
+
     // Test hook: how many handler calls are running now (C-4.1 checks).
     int running_calls() const noexcept { return running_.load(); }
 
@@ -158,6 +163,8 @@ private:
     std::thread::id running_thread_;
     std::atomic<int> running_{0};
     std::atomic<bool> shutting_down_{false};
+    std::atomic<bool> hung_{false};
+    friend class CallBatch;
     std::shared_ptr<const WriterMetadata> last_metadata_;
 };
 

@@ -6,7 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -137,4 +139,70 @@ TEST_CASE("scenario: two scenarios in one coordinator add their writers; releasi
     CHECK(listed_writers(coordinator.handle) == 1);
     vss_scenario_release(second);
     CHECK(listed_writers(coordinator.handle) == 0);
+}
+
+TEST_CASE("C-4.8 hung-writer.json: a second and a third backup in the same process end, the hung writer not responding")
+{
+    // restic opens one session per volume: a hung writer must not stop the
+    // next one. The manual clock is moved only for the first session.
+    int32_t kind = VSS_CLOCK_SIMULATED;
+    SUBCASE("simulated clock") { kind = VSS_CLOCK_SIMULATED; }
+    SUBCASE("manual clock") { kind = VSS_CLOCK_MANUAL; }
+    SUBCASE("real clock") { kind = VSS_CLOCK_REAL; }
+    vss_coordinator_options options{};
+    options.size = sizeof options;
+    options.virtual_clock = kind;
+    options.event_timeout_ms = kind == VSS_CLOCK_REAL ? 300 : 0;
+    vss_coordinator *coordinator = nullptr;
+    REQUIRE(vss_coordinator_create(&options, &coordinator) == S_OK);
+    vss_scenario *scenario = nullptr;
+    REQUIRE(vss_scenario_load(coordinator, OPENVSS_SCENARIOS "/hung-writer.json", &scenario) == S_OK);
+    for (int session = 0; session < 3; ++session) {
+        CAPTURE(session);
+        vss_requester *requester = nullptr;
+        REQUIRE(vss_requester_create(coordinator, &requester) == S_OK);
+        REQUIRE(vss_requester_initialize_for_backup(requester) == S_OK);
+        REQUIRE(vss_requester_set_backup_state(requester, 1, 0, 1 /* VSS_BT_FULL */, 0) == S_OK);
+        REQUIRE(vss_requester_run(requester, VSS_STEP_GATHER_WRITER_METADATA) == S_OK);
+        REQUIRE(vss_requester_add_all_components(requester) == S_OK);
+        vss_guid set{}, snapshot{};
+        REQUIRE(vss_requester_start_snapshot_set(requester, &set) == S_OK);
+        REQUIRE(vss_requester_add_to_snapshot_set(requester, "C:\\", &snapshot) == S_OK);
+        REQUIRE(vss_requester_run(requester, VSS_STEP_PREPARE_FOR_BACKUP) == S_OK);
+        if (session == 0 && kind == VSS_CLOCK_MANUAL) {
+            vss_async *async = nullptr;
+            REQUIRE(vss_requester_start(requester, VSS_STEP_DO_SNAPSHOT_SET, &async) == S_OK);
+            // Moved on until the step ends: the handler may not be inside OnPrepareSnapshot yet.
+            vss_hresult pending = VSS_S_ASYNC_PENDING;
+            for (int tries = 0; tries < 500 && pending == VSS_S_ASYNC_PENDING; ++tries) {
+                REQUIRE(vss_coordinator_advance_clock(coordinator, 600001) == S_OK);
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                REQUIRE(vss_async_status(async, &pending) == S_OK);
+            }
+            CHECK(pending == VSS_S_ASYNC_FINISHED);
+            vss_async_release(async);
+        } else {
+            CHECK(vss_requester_run(requester, VSS_STEP_DO_SNAPSHOT_SET) == S_OK);
+        }
+        REQUIRE(vss_requester_run(requester, VSS_STEP_GATHER_WRITER_STATUS) == S_OK);
+        uint32_t count = 0;
+        REQUIRE(vss_requester_status_count(requester, &count) == S_OK);
+        CHECK(count == 2);
+        for (uint32_t i = 0; i < count; ++i) {
+            vss_writer_status status{};
+            status.size = sizeof status;
+            REQUIRE(vss_requester_status(requester, i, &status) == S_OK);
+            if (std::string(status.name) == "Search Index Writer") {
+                // The first session timed it out at prepare; later ones never reach it.
+                CHECK(status.state == (session == 0 ? 8 /* FAILED_AT_PREPARE_SNAPSHOT */ : 6 /* FAILED_AT_IDENTIFY */));
+                CHECK(status.hr_failure_writer == VSS_E_WRITER_NOT_RESPONDING);
+            } else {
+                CHECK(status.state == 5); // VSS_WS_WAITING_FOR_BACKUP_COMPLETE
+            }
+            vss_writer_status_clear(&status);
+        }
+        vss_requester_release(requester);
+    }
+    vss_scenario_release(scenario); // releases the hung handler
+    vss_coordinator_release(coordinator);
 }

@@ -10,6 +10,10 @@
 #include <thread>
 
 using namespace conformance;
+using vssapi::core::Clock;
+using vssapi::core::SimulatedClock;
+using vssapi::core::TimePoint;
+using vssapi::core::WorkToken;
 using namespace std::chrono_literals;
 
 namespace {
@@ -243,6 +247,171 @@ TEST_CASE("C-4.4 a hung handler: NOT_RESPONDING after the event timeout, the seq
         CHECK(row.message_is_null);
     }
     CHECK(hung.count(On::Freeze) == 0);
+}
+
+namespace {
+
+// A gate a hung handler waits at on the coordinator's own clock, as a handler
+// blocked in the application would: on the simulated clock it counts as idle.
+class ClockGate {
+public:
+    explicit ClockGate(std::shared_ptr<Clock> clock) : clock_(std::move(clock)) {}
+    void wait_open()
+    {
+        std::unique_lock<std::mutex> hold(lock_);
+        entered_ = true;
+        clock_->wait_until(hold, cv_, TimePoint::max(), [this] { return open_; });
+    }
+    void open()
+    {
+        {
+            const std::lock_guard<std::mutex> hold(lock_);
+            open_ = true;
+        }
+        cv_.notify_all();
+    }
+    bool entered()
+    {
+        const std::lock_guard<std::mutex> hold(lock_);
+        return entered_;
+    }
+
+private:
+    std::shared_ptr<Clock> clock_;
+    std::mutex lock_;
+    std::condition_variable cv_;
+    bool open_ = false;
+    bool entered_ = false;
+};
+
+// Opens a gate when the test leaves, failed or not, before the writers go
+// (a writer's destructor waits for its running handler).
+struct OpenAtExit {
+    ClockGate &gate;
+    ~OpenAtExit() { gate.open(); }
+};
+
+} // namespace
+
+TEST_CASE("C-4.8 a writer still hung from an earlier session is NOT_RESPONDING in the next one, which never blocks")
+{
+    // The same story on each clock: the manual clock moves only when the test
+    // says so, the simulated one by itself, the real one in real time.
+    enum class Kind { Simulated, Manual, Real };
+    Kind kind = Kind::Simulated;
+    SUBCASE("simulated clock") { kind = Kind::Simulated; }
+    SUBCASE("manual clock") { kind = Kind::Manual; }
+    SUBCASE("real clock") { kind = Kind::Real; }
+    CoordinatorOptions options;
+    std::shared_ptr<VirtualClock> manual;
+    if (kind == Kind::Simulated) {
+        options.clock = std::make_shared<SimulatedClock>();
+    } else if (kind == Kind::Manual) {
+        manual = std::make_shared<VirtualClock>();
+        options.clock = manual;
+    } else {
+        options.event_timeout = 300ms;
+    }
+    Isolated isolated(options);
+    ClockGate gate(isolated.coordinator().clock());
+    std::atomic<bool> returned{false};
+    TestWriter hung{u"Hung", test_guid(1)};
+    TestWriter fine{u"Fine", test_guid(2)};
+    const OpenAtExit opener{gate};
+    hung.on(On::PrepareSnapshot, [&](TestWriter &, IVssWriterComponents *) {
+        gate.wait_open();
+        returned = true;
+        return true;
+    });
+    {
+        Requester first;
+        first.gather();
+        first.prepare();
+        IVssAsync *async = start(first, &IVssBackupComponents::DoSnapshotSet);
+        if (manual) {
+            wait_until([&] { return gate.entered(); });
+            manual->advance(600s + 1ms);
+        }
+        CHECK(async->Wait(INFINITE) == S_OK);
+        CHECK(status_of(async) == VSS_S_ASYNC_FINISHED);
+        async->Release();
+        CHECK(first.status_of(u"Hung").state == VSS_WS_FAILED_AT_PREPARE_SNAPSHOT);
+        CHECK(first.status_of(u"Hung").hr_writer == VSS_E_WRITER_NOT_RESPONDING);
+    }
+    CHECK(hung.count(On::Identify) == 1);
+    // Sessions after it, while the handler still hangs: no wait at all, on any
+    // clock (the manual one is never moved), the hung writer reported at the
+    // event it would get, the other writer's backup unaffected.
+    for (int session = 0; session < 2; ++session) {
+        CAPTURE(session);
+        Requester next;
+        next.gather(); // Wait(INFINITE) inside: it returns
+        const StatusRow row = next.status_of(u"Hung");
+        CHECK(row.state == VSS_WS_FAILED_AT_IDENTIFY);
+        CHECK(row.hr_writer == VSS_E_WRITER_NOT_RESPONDING);
+        next.prepare();
+        CHECK(next.run(&IVssBackupComponents::DoSnapshotSet) == VSS_S_ASYNC_FINISHED);
+        CHECK(next.status_of(u"Fine").state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
+        CHECK(next.status_of(u"Hung").state == VSS_WS_FAILED_AT_IDENTIFY);
+    }
+    CHECK(hung.count(On::Identify) == 1); // never called while hung
+    CHECK_FALSE(returned.load());
+    gate.open();
+    wait_until([&] { return returned.load(); });
+    // Once the hung call has returned, the writer takes part again.
+    wait_until([&] {
+        for (const auto &writer : isolated.coordinator().subscribed_writers()) {
+            if (writer->hung()) {
+                return false;
+            }
+        }
+        return true;
+    });
+    Requester after;
+    after.gather();
+    CHECK(after.status_of(u"Hung").state == VSS_WS_STABLE);
+    CHECK(hung.count(On::Identify) == 2);
+}
+
+TEST_CASE("C-4.8 a call queued behind a hung handler does not hold the simulated clock")
+{
+    auto clock = std::make_shared<SimulatedClock>();
+    CoordinatorOptions options;
+    options.clock = clock;
+    Isolated isolated(options);
+    ClockGate gate(clock);
+    TestWriter hung{u"Hung", test_guid(1)};
+    const OpenAtExit opener{gate};
+    hung.on(On::PrepareSnapshot, [&](TestWriter &, IVssWriterComponents *) {
+        gate.wait_open();
+        return true;
+    });
+    Requester first;
+    first.gather();
+    first.prepare();
+    IVssAsync *snapshot = nullptr;
+    IVssAsync *gather = nullptr;
+    Requester second;
+    REQUIRE(second->InitializeForBackup(nullptr) == S_OK);
+    {
+        // Time stands still while this token lives, so the second session's
+        // OnIdentify is surely posted while OnPrepareSnapshot still runs.
+        const WorkToken hold = clock->begin_work();
+        snapshot = start(first, &IVssBackupComponents::DoSnapshotSet);
+        wait_until([&] { return gate.entered(); });
+        gather = start(second, &IVssBackupComponents::GatherWriterMetadata);
+    }
+    CHECK(snapshot->Wait(INFINITE) == S_OK);
+    CHECK(gather->Wait(INFINITE) == S_OK);
+    CHECK(status_of(snapshot) == VSS_S_ASYNC_FINISHED);
+    CHECK(status_of(gather) == VSS_S_ASYNC_FINISHED);
+    snapshot->Release();
+    gather->Release();
+    CHECK(first.status_of(u"Hung").hr_writer == VSS_E_WRITER_NOT_RESPONDING);
+    const StatusRow row = second.status_of(u"Hung");
+    CHECK(row.state == VSS_WS_FAILED_AT_IDENTIFY);
+    CHECK(row.hr_writer == VSS_E_WRITER_NOT_RESPONDING);
+    gate.open();
 }
 
 TEST_CASE("C-4.5 every timeout runs on the coordinator's clock: a virtual clock that does not move never times out")
