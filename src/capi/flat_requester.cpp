@@ -2,6 +2,7 @@
 // IVssAsync), the snapshot set and snapshot properties. What the writers
 // declared and reported is in flat_components.cpp.
 #include "capi/flat_common.h"
+#include "com/enum_value.h"
 #include "capi/sized.h"
 #include "com/bstr.h"
 #include "requester/backup_components.h"
@@ -13,9 +14,10 @@ namespace {
 
 // The steps of vss_step, as IVssBackupComponents methods.
 using StepMethod = HRESULT (STDMETHODCALLTYPE IVssBackupComponents::*)(IVssAsync **);
-StepMethod step_method(vss_step step)
+// `step` is read as the integer a C caller passed (any value), never as a vss_step.
+StepMethod step_method(const vss_step &step)
 {
-    switch (step) {
+    switch (vssapi::com::enum_value(step)) {
     case VSS_STEP_GATHER_WRITER_METADATA: return &IVssBackupComponents::GatherWriterMetadata;
     case VSS_STEP_PREPARE_FOR_BACKUP: return &IVssBackupComponents::PrepareForBackup;
     case VSS_STEP_DO_SNAPSHOT_SET: return &IVssBackupComponents::DoSnapshotSet;
@@ -28,7 +30,7 @@ StepMethod step_method(vss_step step)
 }
 
 // Starts `step`; failures are reported under `function`'s name.
-HRESULT start_step(const char *function, vss_requester *requester, vss_step step, vss_async **out)
+HRESULT start_step(const char *function, vss_requester *requester, const vss_step &step, vss_async **out)
 {
     if (requester == nullptr) {
         return fail(function, E_INVALIDARG, "requester is NULL");
@@ -105,6 +107,8 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_set_backup_state(vss_requester 
                                                                   int32_t partial_file_support) noexcept
 try {
     VSSAPI_FLAT_REQUIRE(requester != nullptr, "requester is NULL")
+    // Only a value VSS_BACKUP_TYPE holds may become one (C++ makes any other undefined).
+    VSSAPI_FLAT_REQUIRE(backup_type >= VSS_BT_UNDEFINED && backup_type <= VSS_BT_OTHER, "backup_type is not a VSS_BACKUP_TYPE")
     return check(__func__, requester_of(requester)->SetBackupState(select_components != 0, bootable_system_state != 0,
                                                                    static_cast<VSS_BACKUP_TYPE>(backup_type),
                                                                    partial_file_support != 0));

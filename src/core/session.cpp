@@ -175,7 +175,7 @@ HRESULT Session::set_context(LONG context)
     return S_OK;
 }
 
-HRESULT Session::set_backup_state(bool select_components, bool bootable_system_state, VSS_BACKUP_TYPE type,
+HRESULT Session::set_backup_state(bool select_components, bool bootable_system_state, std::int32_t type,
                                   bool partial_file_support)
 {
     const Gate gate(*this, Call::SetBackupState);
@@ -187,7 +187,7 @@ HRESULT Session::set_backup_state(bool select_components, bool bootable_system_s
     }
     select_components_ = select_components;
     bootable_system_state_ = bootable_system_state;
-    backup_type_ = type;
+    backup_type_ = static_cast<VSS_BACKUP_TYPE>(type);
     partial_file_support_ = partial_file_support;
     return S_OK;
 }

@@ -62,7 +62,7 @@ public:
 
     HRESULT initialize_for_backup();
     HRESULT set_context(LONG context);
-    HRESULT set_backup_state(bool select_components, bool bootable_system_state, VSS_BACKUP_TYPE type,
+    HRESULT set_backup_state(bool select_components, bool bootable_system_state, std::int32_t type,
                              bool partial_file_support);
     HRESULT disable_writer_classes(gsl::span<const GUID> class_ids);
     HRESULT enable_writer_classes(gsl::span<const GUID> class_ids);
@@ -103,7 +103,7 @@ public:
     HRESULT save_document(BackupDocument &out);
     HRESULT initialize_for_backup(BackupDocument document); // resumes a saved backup
     HRESULT initialize_for_restore(BackupDocument document);
-    HRESULT set_restore_state(VSS_RESTORE_TYPE type);
+    HRESULT set_restore_state(std::int32_t type); // the raw value a caller passed; checked here
     // One restore setter (`call`) on one component of the document (C-8.6):
     // refused out of order, VSS_E_OBJECT_NOT_FOUND for an unknown component,
     // else what `change` answers, with the component's store locked.

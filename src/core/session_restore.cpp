@@ -103,7 +103,7 @@ void Session::attach_document_stores()
     }
 }
 
-HRESULT Session::set_restore_state(VSS_RESTORE_TYPE type)
+HRESULT Session::set_restore_state(std::int32_t type)
 {
     const Gate gate(*this, Call::SetRestoreState);
     if (!gate.admitted()) {
@@ -112,7 +112,7 @@ HRESULT Session::set_restore_state(VSS_RESTORE_TYPE type)
     if (type != VSS_RTYPE_BY_COPY && type != VSS_RTYPE_IMPORT && type != VSS_RTYPE_OTHER) {
         return E_INVALIDARG;
     }
-    restore_type_ = type;
+    restore_type_ = static_cast<VSS_RESTORE_TYPE>(type);
     return S_OK;
 }
 

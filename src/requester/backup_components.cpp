@@ -2,6 +2,7 @@
 
 #include "com/barrier.h"
 #include "com/bstr.h"
+#include "com/enum_value.h"
 #include "com/out.h"
 #include "metadata/examine_writer_metadata.h"
 #include "metadata/writer_components.h"
@@ -80,7 +81,8 @@ HRESULT STDMETHODCALLTYPE BackupComponents::SetBackupState(bool bSelectComponent
                                                            VSS_BACKUP_TYPE backupType, bool bPartialFileSupport) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    return session_->set_backup_state(bSelectComponents, bBackupBootableSystemState, backupType, bPartialFileSupport);
+    return session_->set_backup_state(bSelectComponents, bBackupBootableSystemState, com::enum_value(backupType),
+                                      bPartialFileSupport); // the integer a C caller passed, checked there
 }
 VSSAPI_CATCH_RETURN()
 

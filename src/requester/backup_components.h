@@ -13,6 +13,8 @@
 #include "com/object.h"
 #include "core/session.h"
 
+#include "com/enum_value.h"
+
 #include <vsbackup.h>
 
 #include <functional>
@@ -21,12 +23,15 @@
 namespace vssapi::requester {
 
 // The component a requester call names, in the core's terms.
-inline core::ComponentKey component_key(const VSS_ID &writer_id, VSS_COMPONENT_TYPE type, LPCWSTR logical_path,
-                                        LPCWSTR name)
+// `type` is read as the integer a C caller passed: a value that is no
+// component type becomes VSS_CT_UNDEFINED, which no component has.
+inline core::ComponentKey component_key(const VSS_ID &writer_id, const VSS_COMPONENT_TYPE &type,
+                                        LPCWSTR logical_path, LPCWSTR name)
 {
     core::ComponentKey key;
     key.writer_class_id = writer_id;
-    key.type = type;
+    const auto raw = com::enum_value(type);
+    key.type = raw == VSS_CT_DATABASE || raw == VSS_CT_FILEGROUP ? static_cast<VSS_COMPONENT_TYPE>(raw) : VSS_CT_UNDEFINED;
     key.logical_path = com::wide_view(logical_path);
     key.name = com::wide_view(name);
     return key;

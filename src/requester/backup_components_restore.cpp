@@ -70,7 +70,7 @@ VSSAPI_CATCH_RETURN()
 HRESULT STDMETHODCALLTYPE BackupComponents::SetRestoreState(VSS_RESTORE_TYPE restoreType) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    return session_->set_restore_state(restoreType);
+    return session_->set_restore_state(com::enum_value(restoreType)); // any integer a C caller passed
 }
 VSSAPI_CATCH_RETURN()
 

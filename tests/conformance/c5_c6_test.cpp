@@ -1,5 +1,6 @@
 // Contract C-5 (snapshot commit and the in-memory provider) and C-6 (misuse
 // and bad input), through the SDK-shaped API.
+#include "support/c_callers.h"
 #include "vss_fixture.h"
 
 #include "com/misuse.h"
@@ -233,8 +234,16 @@ TEST_CASE("C-6.2 NULL required pointers give E_INVALIDARG and change nothing; lo
     CHECK(bare.Unsubscribe() == E_FAIL);
     CHECK(bare.Initialize(GUID_NULL, W(u"x"), VSS_UT_OTHER, VSS_ST_OTHER) == E_INVALIDARG);
     CHECK(bare.Initialize(test_guid(5), nullptr, VSS_UT_OTHER, VSS_ST_OTHER) == E_INVALIDARG);
-    CHECK(bare.Initialize(test_guid(5), W(u"x"), VSS_UT_OTHER, VSS_ST_OTHER, VSS_APPLICATION_LEVEL(9)) ==
-          E_INVALIDARG);
+    {
+        // A level no VSS_APPLICATION_LEVEL holds can only come from C (in C++ making it is undefined).
+        IVssWriterImpl *impl = nullptr;
+        VSSAPI_WRITER_CALLBACKS callbacks{};
+        callbacks.cbSize = sizeof callbacks;
+        REQUIRE(vssapi_create_writer_impl(&callbacks, &impl) == S_OK);
+        const VSS_ID id = test_guid(6);
+        CHECK(c_initialize_writer(impl, &id, W(u"x"), 9) == E_INVALIDARG);
+        impl->Release();
+    }
     CHECK(bare.Initialize(test_guid(5), W(u"x"), VSS_UT_OTHER, VSS_ST_OTHER) == S_OK);
     CHECK(bare.Initialize(test_guid(5), W(u"x"), VSS_UT_OTHER, VSS_ST_OTHER) == E_FAIL); // once
     CHECK(bare.Subscribe() == S_OK);
@@ -460,4 +469,20 @@ TEST_CASE("C-5.3 SetContext takes the contexts with the attribute bits requester
     CHECK((prop.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_TXF_RECOVERY) != 0);
     CHECK((prop.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE) == 0);
     VssFreeSnapshotProperties(&prop);
+}
+
+TEST_CASE("C-6.2 integers that are no enum value, passed from C, are refused and change nothing")
+{
+    Isolated isolated;
+    TestWriter writer{u"Writer", test_guid(1)};
+    Requester requester;
+    auto *backup = reinterpret_cast<IVssBackupComponents *>(requester.get());
+    REQUIRE(requester->InitializeForBackup(nullptr) == S_OK);
+    CHECK(c_set_backup_state(backup, 42) == E_INVALIDARG);
+    REQUIRE(requester->SetBackupState(true, false, VSS_BT_FULL, false) == S_OK);
+    REQUIRE(requester.run(&IVssBackupComponents::GatherWriterMetadata) == VSS_S_ASYNC_FINISHED);
+    const VSS_ID instance = GUID_NULL;
+    const VSS_ID writer_id = test_guid(1);
+    CHECK(c_add_component(backup, &instance, &writer_id, 7, nullptr, W(u"Data")) == E_INVALIDARG);
+    CHECK(c_set_restore_state(backup, 77) == VSS_E_BAD_STATE); // a backup: the state check comes first
 }

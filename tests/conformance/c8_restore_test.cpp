@@ -2,6 +2,7 @@
 // InitializeForRestore, InitializeForBackup(xml)) and the restore sequence,
 // through the SDK's API only. A "new process" is a new coordinator with new
 // writer objects: all that crosses is the document's text.
+#include "support/c_callers.h"
 #include "vss_fixture.h"
 
 #include <cstdio>
@@ -419,7 +420,7 @@ TEST_CASE("C-8.6 restore setters name a component of the document, only in a res
                                              test_guid(42)) == VSS_E_OBJECT_NOT_FOUND); // no such instance
     CHECK(requester->SetSelectedForRestore(test_guid(1), VSS_CT_FILEGROUP, W(u"Data"), nullptr, true) ==
           E_INVALIDARG);
-    CHECK(requester->SetRestoreState(static_cast<VSS_RESTORE_TYPE>(77)) == E_INVALIDARG);
+    CHECK(c_set_restore_state(reinterpret_cast<IVssBackupComponents *>(requester.get()), 77) == E_INVALIDARG);
     CHECK(requester->SetRestoreState(VSS_RTYPE_OTHER) == S_OK);
     CHECK(requester->SetRollForward(test_guid(1), VSS_CT_FILEGROUP, W(u"Data"), W(u"Database B"), VSS_RF_PARTIAL,
                                     nullptr) == E_INVALIDARG);
