@@ -134,8 +134,8 @@ TEST_CASE("C-4.1 a bounded pool serves 1,000 writers without a thread each")
 TEST_CASE("C-4.2 IVssAsync: Wait returns S_OK on time-out with QueryStatus PENDING; Cancel follows the SDK")
 {
     Isolated isolated;
-    TestWriter writer{u"Writer", test_guid(1)};
     Gate gate;
+    TestWriter writer{u"Writer", test_guid(1)};
     writer.on(On::PrepareBackup, [&](TestWriter &, IVssWriterComponents *) { return gate.wait_open(); });
     Requester requester;
     requester.gather();
@@ -160,8 +160,8 @@ TEST_CASE("C-4.2 IVssAsync: Wait returns S_OK on time-out with QueryStatus PENDI
 TEST_CASE("C-4.2 Cancel during DoSnapshotSet: S_OK, then VSS_S_ASYNC_CANCELLED; writers are aborted and no set is made")
 {
     Isolated isolated;
-    TestWriter writer{u"Writer", test_guid(1)};
     Gate gate;
+    TestWriter writer{u"Writer", test_guid(1)};
     writer.on(On::Freeze, [&](TestWriter &, IVssWriterComponents *) { return gate.wait_open(); });
     Requester requester;
     requester.gather();
@@ -184,9 +184,9 @@ TEST_CASE("C-4.3 a writer that misses its freeze window: FAILED_AT_FREEZE, WRITE
 {
     auto clock = std::make_shared<VirtualClock>();
     Isolated isolated(virtual_time(clock));
+    Gate gate;
     TestWriter quick{u"Quick", test_guid(1), VSS_APP_FRONT_END, 60000};
     TestWriter slow{u"Slow", test_guid(2), VSS_APP_SYSTEM, 60000};
-    Gate gate;
     // SYSTEM freezes after FRONT_END; while it holds, a minute passes.
     slow.on(On::Freeze, [&](TestWriter &, IVssWriterComponents *) { return gate.wait_open(); });
     Requester requester;
@@ -420,8 +420,8 @@ TEST_CASE("C-4.5 every timeout runs on the coordinator's clock: a virtual clock 
     CoordinatorOptions options = virtual_time(clock);
     options.event_timeout = 100ms;
     Isolated isolated(options);
+    Gate gate; // outlives the writer, whose destructor waits for the handler
     TestWriter hung{u"Hung", test_guid(1)};
-    Gate gate;
     hung.on(On::PrepareBackup, [&](TestWriter &, IVssWriterComponents *) { return gate.wait_open(); });
     Requester requester;
     requester.gather();

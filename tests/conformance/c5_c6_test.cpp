@@ -240,8 +240,8 @@ TEST_CASE("C-6.2 NULL required pointers give E_INVALIDARG and change nothing; lo
         VSSAPI_WRITER_CALLBACKS callbacks{};
         callbacks.cbSize = sizeof callbacks;
         REQUIRE(vssapi_create_writer_impl(&callbacks, &impl) == S_OK);
-        const VSS_ID id = test_guid(6);
-        CHECK(c_initialize_writer(impl, &id, W(u"x"), 9) == E_INVALIDARG);
+        const VSS_ID writer_id = test_guid(6);
+        CHECK(c_initialize_writer(impl, &writer_id, W(u"x"), 9) == E_INVALIDARG);
         impl->Release();
     }
     CHECK(bare.Initialize(test_guid(5), W(u"x"), VSS_UT_OTHER, VSS_ST_OTHER) == S_OK);

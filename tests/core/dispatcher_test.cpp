@@ -63,9 +63,10 @@ TEST_CASE("dispatcher: different strands run in parallel on a fixed number of th
 
 TEST_CASE("dispatcher: a task that blocks its thread does not starve others once a worker is added")
 {
-    Dispatcher dispatcher(1);
+    // Declared before the dispatcher: its threads read them until it is destroyed.
     std::atomic<bool> release{false};
     std::atomic<bool> other_ran{false};
+    Dispatcher dispatcher(1);
     dispatcher.post(dispatcher.make_strand(), [&] {
         while (!release.load()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
