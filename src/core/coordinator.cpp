@@ -48,6 +48,12 @@ std::shared_ptr<Coordinator> Coordinator::create(CoordinatorOptions options)
 Coordinator::Coordinator(CoordinatorOptions options)
     : options_(std::move(options)), dispatcher_(options_.workers, options_.clock), provider_(options_.provider)
 {
+    providers_.push_back(provider_);
+    for (const auto &provider : options_.more_providers) {
+        if (provider && !find_provider(provider->id())) {
+            providers_.push_back(provider);
+        }
+    }
 }
 
 std::shared_ptr<SnapshotProvider> Coordinator::provider() const
@@ -60,10 +66,83 @@ void Coordinator::set_provider(std::shared_ptr<SnapshotProvider> provider)
 {
     Expects(provider != nullptr);
     const std::lock_guard<std::mutex> hold(lock_);
+    std::erase_if(providers_, [&](const auto &entry) { return IsEqualGUID(entry->id(), provider->id()); });
+    providers_.insert(providers_.begin(), provider);
     provider_ = std::move(provider);
 }
 
-Coordinator::~Coordinator() = default;
+std::vector<std::shared_ptr<SnapshotProvider>> Coordinator::providers() const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    std::vector<std::shared_ptr<SnapshotProvider>> listed{provider_};
+    for (const auto &provider : providers_) {
+        if (provider != provider_) {
+            listed.push_back(provider);
+        }
+    }
+    return listed;
+}
+
+std::shared_ptr<SnapshotProvider> Coordinator::find_provider(const GUID &id) const
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    if (IsEqualGUID(id, GUID_NULL)) {
+        return provider_;
+    }
+    for (const auto &provider : providers_) {
+        if (IsEqualGUID(provider->id(), id)) {
+            return provider;
+        }
+    }
+    return nullptr;
+}
+
+HRESULT Coordinator::register_provider(std::shared_ptr<SnapshotProvider> provider)
+{
+    if (!provider || IsEqualGUID(provider->id(), GUID_NULL)) {
+        return E_INVALIDARG;
+    }
+    const std::lock_guard<std::mutex> hold(lock_);
+    for (const auto &entry : providers_) {
+        if (IsEqualGUID(entry->id(), provider->id())) {
+            return VSS_E_PROVIDER_ALREADY_REGISTERED;
+        }
+    }
+    providers_.push_back(std::move(provider));
+    return S_OK;
+}
+
+HRESULT Coordinator::unregister_provider(const GUID &id)
+{
+    const std::lock_guard<std::mutex> hold(lock_);
+    if (provider_ && IsEqualGUID(provider_->id(), id)) {
+        return VSS_E_PROVIDER_IN_USE; // the default stays
+    }
+    const auto gone = std::erase_if(providers_, [&](const auto &entry) { return IsEqualGUID(entry->id(), id); });
+    return gone == 0 ? VSS_E_PROVIDER_NOT_REGISTERED : S_OK;
+}
+
+void Coordinator::discard(const std::vector<SnapshotRecord> &records) noexcept
+{
+    for (const SnapshotRecord &record : records) {
+        std::shared_ptr<SnapshotProvider> provider;
+        try {
+            provider = find_provider(record.provider_id);
+        } catch (...) {
+        }
+        if (provider) {
+            provider->discard({record});
+        }
+    }
+}
+
+Coordinator::~Coordinator()
+{
+    try {
+        discard(snapshots_.remove_all()); // a copy provider's stores go with the process's service
+    } catch (...) {
+    }
+}
 
 void Coordinator::set_default_factory(DefaultFactory factory) noexcept
 {

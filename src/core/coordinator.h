@@ -23,7 +23,8 @@ struct CoordinatorOptions {
     Duration commit_window = std::chrono::seconds(10);  // C-5.2 flush-and-hold
     unsigned session_limit = 64;                        // C-4.7
     std::shared_ptr<Clock> clock;                       // null: the real clock
-    std::shared_ptr<SnapshotProvider> provider;         // null: InMemoryProvider
+    std::shared_ptr<SnapshotProvider> provider;         // the default; null: InMemoryProvider
+    std::vector<std::shared_ptr<SnapshotProvider>> more_providers; // chosen by id (C-5.5)
     TraceSink trace;                                    // null: no trace
 };
 
@@ -66,9 +67,18 @@ public:
     const CoordinatorOptions &options() const noexcept { return options_; }
     const std::shared_ptr<Clock> &clock() const noexcept { return options_.clock; }
     Dispatcher &dispatcher() noexcept { return dispatcher_; }
+    // The default provider: the one AddToSnapshotSet(GUID_NULL) uses.
     std::shared_ptr<SnapshotProvider> provider() const;
-    // A scenario's provider behaviour replaces the provider (the next commit uses it).
+    // Makes `provider` the default, replacing a provider of the same id (a
+    // scenario's provider behaviour wraps the one it scripts).
     void set_provider(std::shared_ptr<SnapshotProvider> provider);
+    // Providers are chosen by id, never by a silent fallback (C-5.5).
+    std::vector<std::shared_ptr<SnapshotProvider>> providers() const; // the default first
+    std::shared_ptr<SnapshotProvider> find_provider(const GUID &id) const; // GUID_NULL: the default; null: none
+    HRESULT register_provider(std::shared_ptr<SnapshotProvider> provider);
+    HRESULT unregister_provider(const GUID &id);
+    // Hands removed snapshot records back to the providers that made them.
+    void discard(const std::vector<SnapshotRecord> &records) noexcept;
     SnapshotStore &snapshots() noexcept { return snapshots_; }
 
 private:
@@ -79,6 +89,7 @@ private:
     SnapshotStore snapshots_;
     mutable std::mutex lock_;
     std::shared_ptr<SnapshotProvider> provider_;
+    std::vector<std::shared_ptr<SnapshotProvider>> providers_; // the default among them
     std::vector<std::shared_ptr<Writer>> writers_;
     GUID set_in_creation_{};
     bool set_in_progress_ = false;

@@ -22,13 +22,6 @@ bool trace_enabled()
     return enabled;
 }
 
-// The attribute bits a requester may OR into a context (C-5.3): the
-// VSS_VOLUME_SNAPSHOT_ATTRIBUTES page lets requesters set these; the others
-// are VSS's or the provider's to set ("should not be used explicitly").
-constexpr LONG kRequesterAttributes = VSS_VOLSNAP_ATTR_NO_AUTORECOVERY | VSS_VOLSNAP_ATTR_TRANSPORTABLE |
-                                      VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_PLEX |
-                                      VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY | VSS_VOLSNAP_ATTR_TXF_RECOVERY;
-
 bool is_valid_context(LONG context)
 {
     switch (context) {
@@ -162,7 +155,10 @@ HRESULT Session::set_context(LONG context)
     if (!is_valid_context(context == VSS_CTX_ALL ? context : context & ~kRequesterAttributes)) {
         return E_INVALIDARG; // no context at all
     }
-    const LONG offered = coordinator_->provider()->context_attributes();
+    LONG offered = 0; // what some provider can do: the one chosen later must (C-5.3)
+    for (const auto &provider : coordinator_->providers()) {
+        offered |= provider->context_attributes();
+    }
     if ((asked & ~offered) != 0) {
         char reason[160];
         std::snprintf(reason, sizeof reason,
@@ -361,7 +357,7 @@ void Session::shutdown() noexcept
     if (set_in_creation_) {
         coordinator_->end_snapshot_set(snapshot_set_id_);
     }
-    coordinator_->snapshots().release_session(id_);
+    coordinator_->discard(coordinator_->snapshots().release_session(id_));
     trace("shut down");
 }
 

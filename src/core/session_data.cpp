@@ -242,10 +242,25 @@ HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider
     if (volume.empty()) {
         return E_INVALIDARG;
     }
-    if (!IsEqualGUID(provider_id, GUID_NULL) && !IsEqualGUID(provider_id, coordinator_->provider()->id())) {
+    const std::shared_ptr<SnapshotProvider> provider = coordinator_->find_provider(provider_id);
+    if (!provider) {
         return VSS_E_PROVIDER_NOT_REGISTERED;
     }
-    volume = volume_name(volume);
+    // C-5.4: the provider says whether the volume exists and what its unique name is.
+    std::u16string unique;
+    const HRESULT resolved = provider->resolve_volume(volume, unique);
+    if (resolved != S_OK) {
+        note_refusal("AddToSnapshotSet", resolved,
+                     resolved == VSS_E_OBJECT_NOT_FOUND ? "refused: no such volume"
+                                                        : "refused: the provider cannot snapshot this volume");
+        return FAILED(resolved) ? resolved : VSS_E_VOLUME_NOT_SUPPORTED;
+    }
+    if ((context_ != VSS_CTX_ALL && (context_ & kRequesterAttributes & ~provider->context_attributes()) != 0)) {
+        note_refusal("AddToSnapshotSet", VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER,
+                     "refused: the provider cannot make snapshots with the context's attributes (C-5.3)");
+        return VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER;
+    }
+    volume = std::move(unique);
     for (const SnapshotRecord &pending : pending_snapshots_) {
         if (pending.original_volume == volume) {
             return VSS_E_OBJECT_ALREADY_EXISTS;
@@ -257,7 +272,7 @@ HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider
     SnapshotRecord record;
     record.snapshot_id = com::new_guid();
     record.snapshot_set_id = snapshot_set_id_;
-    record.provider_id = coordinator_->provider()->id();
+    record.provider_id = provider->id();
     record.original_volume = std::move(volume);
     record.originating_machine = u"localhost";
     record.service_machine = u"localhost";

@@ -281,41 +281,81 @@ HRESULT Session::run_prepare_for_backup(Operation & /*operation*/)
 
 HRESULT Session::commit_snapshot_set()
 {
+    // One part per provider the set uses, committed in turn on a pool thread.
+    struct Part {
+        std::shared_ptr<SnapshotProvider> provider;
+        SnapshotSetRequest request;
+        bool committed = false;
+    };
     struct CommitState {
         std::mutex lock;
         std::condition_variable done_cv;
         bool started = false;
         std::thread::id thread;
         bool done = false;
+        bool abandoned = false; // the window closed first: whatever it makes is undone (C-5.6)
         HRESULT result = E_UNEXPECTED;
-        SnapshotSetRequest request;
+        std::vector<Part> parts;
     };
     auto state = std::make_shared<CommitState>();
+    Coordinator &coordinator = *coordinator_;
     {
         const std::lock_guard<std::mutex> hold(lock_);
-        state->request.snapshot_set_id = snapshot_set_id_;
-        state->request.context = context_;
-        state->request.snapshots = pending_snapshots_;
+        for (const SnapshotRecord &record : pending_snapshots_) {
+            auto part = std::find_if(state->parts.begin(), state->parts.end(), [&](const Part &entry) {
+                return IsEqualGUID(entry.provider->id(), record.provider_id);
+            });
+            if (part == state->parts.end()) {
+                std::shared_ptr<SnapshotProvider> provider = coordinator.find_provider(record.provider_id);
+                if (!provider) {
+                    return VSS_E_PROVIDER_NOT_REGISTERED; // unregistered since AddToSnapshotSet
+                }
+                part = state->parts.insert(state->parts.end(), Part{std::move(provider), {}, false});
+                part->request.snapshot_set_id = snapshot_set_id_;
+                part->request.context = context_;
+            }
+            part->request.snapshots.push_back(record);
+        }
+        if (state->parts.empty()) { // an empty set still goes to the default provider, which may refuse it
+            state->parts.push_back(Part{coordinator.provider(), {}, false});
+            state->parts.back().request.snapshot_set_id = snapshot_set_id_;
+            state->parts.back().request.context = context_;
+        }
     }
-    Coordinator &coordinator = *coordinator_;
-    std::shared_ptr<SnapshotProvider> provider = coordinator.provider();
-    coordinator.dispatcher().post(coordinator.dispatcher().make_strand(),
-                                  [state, provider] {
+    // Undoes the committed parts; with the state's lock held.
+    auto undo = [](CommitState &commit) noexcept {
+        for (Part &part : commit.parts) {
+            if (part.committed) {
+                part.provider->discard(part.request.snapshots);
+                part.committed = false;
+            }
+        }
+    };
+    coordinator.dispatcher().post(coordinator.dispatcher().make_strand(), [state, undo] {
         {
             const std::lock_guard<std::mutex> hold(state->lock);
             state->started = true;
             state->thread = std::this_thread::get_id();
         }
-        HRESULT result = E_UNEXPECTED;
-        try {
-            result = provider->commit(state->request);
-        } catch (...) {
-            result = VSS_E_UNEXPECTED_PROVIDER_ERROR;
+        HRESULT result = S_OK;
+        for (Part &part : state->parts) {
+            try {
+                result = part.provider->commit(part.request);
+            } catch (...) {
+                result = VSS_E_UNEXPECTED_PROVIDER_ERROR;
+            }
+            if (FAILED(result)) {
+                break; // the failing provider undid its own part (SnapshotProvider::commit)
+            }
+            part.committed = true;
         }
         {
             const std::lock_guard<std::mutex> hold(state->lock);
             state->done = true;
             state->result = result;
+            if (FAILED(result) || state->abandoned) {
+                undo(*state); // C-5.6: no half-made set, and nothing made too late
+            }
         }
         state->done_cv.notify_all();
     });
@@ -332,6 +372,7 @@ HRESULT Session::commit_snapshot_set()
     entry.result = in_time ? state->result : VSS_E_HOLD_WRITES_TIMEOUT;
     emit(entry);
     if (!in_time) {
+        state->abandoned = true; // the commit thread undoes what it makes once it returns
         if (state->started) {
             coordinator.dispatcher().add_worker(); // the provider keeps its thread
         }
@@ -340,8 +381,20 @@ HRESULT Session::commit_snapshot_set()
     if (FAILED(state->result)) {
         return state->result;
     }
+    std::vector<SnapshotRecord> committed;
+    for (Part &part : state->parts) {
+        committed.insert(committed.end(), part.request.snapshots.begin(), part.request.snapshots.end());
+    }
+    hold.unlock();
     const std::lock_guard<std::mutex> session_hold(lock_);
-    pending_snapshots_ = state->request.snapshots;
+    // Back in AddToSnapshotSet's order, whichever provider made each.
+    for (SnapshotRecord &record : pending_snapshots_) {
+        for (const SnapshotRecord &made : committed) {
+            if (IsEqualGUID(made.snapshot_id, record.snapshot_id)) {
+                record = made;
+            }
+        }
+    }
     const auto count = gsl::narrow<LONG>(pending_snapshots_.size());
     for (SnapshotRecord &record : pending_snapshots_) {
         record.snapshots_in_set = count;

@@ -33,6 +33,49 @@ GUID InMemoryProvider::id() const
     return kInMemoryProviderId;
 }
 
+ProviderInfo InMemoryProvider::info() const
+{
+    ProviderInfo info;
+    info.id = kInMemoryProviderId;
+    info.name = u"openvss simulated provider (no readable device)";
+    info.type = VSS_PROV_SOFTWARE;
+    info.version = u"1.0.0.7";
+    info.version_id = {0x00000001, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01}};
+    return info;
+}
+
+ProviderInfo SnapshotProvider::info() const
+{
+    ProviderInfo info;
+    info.id = id();
+    info.name = u"provider";
+    info.version = u"1.0";
+    return info;
+}
+
+HRESULT SnapshotProvider::resolve_volume(std::u16string_view volume, std::u16string &unique) const
+{
+    return simulated_volume(volume, unique);
+}
+
+HRESULT InMemoryProvider::resolve_volume(std::u16string_view volume, std::u16string &unique) const
+{
+    return simulated_volume(volume, unique);
+}
+
+HRESULT simulated_volume(std::u16string_view volume, std::u16string &unique)
+{
+    // The simulated machine has a volume on every drive letter, and no other.
+    const std::u16string name = volume_name(volume);
+    const bool drive = name.size() == 3 && ((name[0] >= u'A' && name[0] <= u'Z') || (name[0] >= u'a' && name[0] <= u'z')) &&
+                       name[1] == u':' && name[2] == u'\\';
+    if (!drive) {
+        return VSS_E_OBJECT_NOT_FOUND;
+    }
+    unique = name;
+    return S_OK;
+}
+
 HRESULT InMemoryProvider::commit(SnapshotSetRequest &request)
 {
     const VSS_TIMESTAMP now = filetime_now();
@@ -68,20 +111,14 @@ std::vector<SnapshotRecord> SnapshotStore::all() const
     return records_;
 }
 
-LONG SnapshotStore::remove_snapshot(const GUID &snapshot_id)
+std::vector<SnapshotRecord> SnapshotStore::remove_snapshot(const GUID &snapshot_id)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    return static_cast<LONG>(std::erase_if(records_, [&](const SnapshotRecord &record) {
-        return IsEqualGUID(record.snapshot_id, snapshot_id);
-    }));
+    return take([&](const SnapshotRecord &record) { return IsEqualGUID(record.snapshot_id, snapshot_id); });
 }
 
-LONG SnapshotStore::remove_set(const GUID &snapshot_set_id)
+std::vector<SnapshotRecord> SnapshotStore::remove_set(const GUID &snapshot_set_id)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    return static_cast<LONG>(std::erase_if(records_, [&](const SnapshotRecord &record) {
-        return IsEqualGUID(record.snapshot_set_id, snapshot_set_id);
-    }));
+    return take([&](const SnapshotRecord &record) { return IsEqualGUID(record.snapshot_set_id, snapshot_set_id); });
 }
 
 bool SnapshotStore::change(const GUID &snapshot_id, const std::function<HRESULT(SnapshotRecord &)> &change,
@@ -122,13 +159,32 @@ bool SnapshotStore::has_volume(std::u16string_view volume) const
                        [&](const SnapshotRecord &record) { return record.original_volume == name; });
 }
 
-LONG SnapshotStore::release_session(const GUID &session_id)
+std::vector<SnapshotRecord> SnapshotStore::release_session(const GUID &session_id)
 {
-    const std::lock_guard<std::mutex> hold(lock_);
-    return static_cast<LONG>(std::erase_if(records_, [&](const SnapshotRecord &record) {
+    return take([&](const SnapshotRecord &record) {
         return IsEqualGUID(record.session_id, session_id) &&
                (record.attributes & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE) == 0;
-    }));
+    });
+}
+
+std::vector<SnapshotRecord> SnapshotStore::remove_all()
+{
+    return take([](const SnapshotRecord &) { return true; });
+}
+
+std::vector<SnapshotRecord> SnapshotStore::take(const std::function<bool(const SnapshotRecord &)> &which)
+{
+    std::vector<SnapshotRecord> taken;
+    const std::lock_guard<std::mutex> hold(lock_);
+    for (auto it = records_.begin(); it != records_.end();) {
+        if (which(*it)) {
+            taken.push_back(std::move(*it));
+            it = records_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return taken;
 }
 
 } // namespace vssapi::core

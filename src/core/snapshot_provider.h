@@ -41,14 +41,42 @@ struct SnapshotSetRequest {
     std::vector<SnapshotRecord> snapshots;
 };
 
+// What Query(VSS_OBJECT_PROVIDER) lists of a provider (VSS_PROVIDER_PROP).
+struct ProviderInfo {
+    GUID id{};
+    std::u16string name;
+    VSS_PROVIDER_TYPE type = VSS_PROV_SOFTWARE;
+    std::u16string version;
+    GUID version_id{};
+    GUID class_id{};
+};
+
+// The attribute bits a requester may OR into a context (C-5.3): the
+// VSS_VOLUME_SNAPSHOT_ATTRIBUTES page lets requesters set these; the others
+// are VSS's or the provider's to set ("should not be used explicitly").
+inline constexpr LONG kRequesterAttributes = VSS_VOLSNAP_ATTR_NO_AUTORECOVERY | VSS_VOLSNAP_ATTR_TRANSPORTABLE |
+                                             VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_PLEX |
+                                             VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY | VSS_VOLSNAP_ATTR_TXF_RECOVERY;
+
 class SnapshotProvider {
 public:
     virtual ~SnapshotProvider() = default;
     virtual GUID id() const = 0;
-    // Commits the set; S_OK, or the refusal (VSS_E_PROVIDER_VETO,
-    // VSS_E_UNEXPECTED_PROVIDER_ERROR, ...). May take time: the coordinator
-    // gives it the flush-and-hold window (C-5.2).
+    virtual ProviderInfo info() const;
+    // C-5.4: whether `volume` exists and this provider can snapshot it. S_OK
+    // with the volume's unique name in `unique` (what GetSnapshotProperties
+    // reports as the original volume); VSS_E_OBJECT_NOT_FOUND when there is
+    // no such volume; VSS_E_VOLUME_NOT_SUPPORTED when it cannot snapshot it.
+    // The default is the simulated machine's (simulated_volume).
+    virtual HRESULT resolve_volume(std::u16string_view volume, std::u16string &unique) const;
+    // Commits the set: fills each record's device name and creation time.
+    // S_OK, or the refusal (VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED_PROVIDER_ERROR,
+    // ...), having undone whatever it made (C-5.6). May take time: the
+    // coordinator gives it the flush-and-hold window (C-5.2).
     virtual HRESULT commit(SnapshotSetRequest &request) = 0;
+    // Undoes committed snapshots: deleted, released with their session, or
+    // committed too late (C-5.6). Must not throw.
+    virtual void discard(const std::vector<SnapshotRecord> &snapshots) noexcept { (void)snapshots; }
     // The VSS_VOLSNAP_ATTR_* bits a requester may ask of this provider in
     // SetContext (C-5.3). The default is a software provider's: differential
     // copies, no auto-recovery, rollback and TxF recovery; no transportable
@@ -61,10 +89,15 @@ public:
     }
 };
 
-// The default: commits at once, device names in the Windows style.
+// The default of a coordinator: the volumes of a simulated Windows machine
+// (every drive letter), committed at once, device names in the Windows style
+// that no file API opens. Point-in-time providers that can be read through
+// are in src/providers/.
 class InMemoryProvider final : public SnapshotProvider {
 public:
     GUID id() const override;
+    ProviderInfo info() const override;
+    HRESULT resolve_volume(std::u16string_view volume, std::u16string &unique) const override;
     HRESULT commit(SnapshotSetRequest &request) override;
 
 private:
@@ -75,6 +108,10 @@ private:
 // The id of the default provider: the one of Microsoft's software provider,
 // which is what requesters see on a stock Windows.
 extern const GUID kInMemoryProviderId;
+
+// The volumes of the simulated Windows machine: one on every drive letter
+// ("C:", "c:\\"), and no other (C-5.4).
+HRESULT simulated_volume(std::u16string_view volume, std::u16string &unique);
 
 // A volume name as VSS keeps it: with its trailing separator ("C:\\"), so
 // "C:" and "C:\\" name the same volume.
@@ -90,13 +127,17 @@ public:
     bool change(const GUID &snapshot_id, const std::function<HRESULT(SnapshotRecord &)> &change, HRESULT &result);
     bool has_set(const GUID &snapshot_set_id) const;
     bool has_volume(std::u16string_view volume) const; // any spelling volume_name() accepts
-    // Deletes one snapshot or a whole set; returns how many went.
-    LONG remove_snapshot(const GUID &snapshot_id);
-    LONG remove_set(const GUID &snapshot_set_id);
+    // Deletes one snapshot or a whole set; returns the records that went
+    // (their providers must discard them).
+    std::vector<SnapshotRecord> remove_snapshot(const GUID &snapshot_id);
+    std::vector<SnapshotRecord> remove_set(const GUID &snapshot_set_id);
     // Snapshots of `session_id` that are not persistent (auto-release).
-    LONG release_session(const GUID &session_id);
+    std::vector<SnapshotRecord> release_session(const GUID &session_id);
+    std::vector<SnapshotRecord> remove_all();
 
 private:
+    std::vector<SnapshotRecord> take(const std::function<bool(const SnapshotRecord &)> &which);
+
     mutable std::mutex lock_;
     std::vector<SnapshotRecord> records_;
 };

@@ -427,10 +427,20 @@ HRESULT STDMETHODCALLTYPE BackupComponents::Query(VSS_ID QueriedObjectId, VSS_OB
                                                   VSS_OBJECT_TYPE eReturnedObjectsType, IVssEnumObject **ppEnum) noexcept
 try {
     VSSAPI_CHECK_ALIVE();
-    // The SDK supports one query: every snapshot (GUID_NULL, NONE, SNAPSHOT).
+    // The SDK supports one query: every snapshot (GUID_NULL, NONE, SNAPSHOT);
+    // the coordinator's (GUID_NULL, NONE, PROVIDER) lists providers, as
+    // `vssadmin list providers` does.
     if (ppEnum == nullptr || !IsEqualGUID(QueriedObjectId, GUID_NULL) || eQueriedObjectType != VSS_OBJECT_NONE ||
-        eReturnedObjectsType != VSS_OBJECT_SNAPSHOT) {
+        (eReturnedObjectsType != VSS_OBJECT_SNAPSHOT && eReturnedObjectsType != VSS_OBJECT_PROVIDER)) {
         return E_INVALIDARG;
+    }
+    if (eReturnedObjectsType == VSS_OBJECT_PROVIDER) {
+        auto listed = std::make_shared<std::vector<core::ProviderInfo>>();
+        for (const auto &provider : session_->coordinator().providers()) {
+            listed->push_back(provider->info());
+        }
+        *ppEnum = new EnumObject(std::move(listed));
+        return S_OK;
     }
     *ppEnum = new EnumObject(
         std::make_shared<const std::vector<core::SnapshotRecord>>(session_->coordinator().snapshots().all()));
@@ -450,8 +460,11 @@ try {
     *plDeletedSnapshots = 0;
     *pNondeletedSnapshotID = GUID_NULL;
     core::SnapshotStore &store = session_->coordinator().snapshots();
-    const LONG deleted = eSourceObjectType == VSS_OBJECT_SNAPSHOT ? store.remove_snapshot(SourceObjectId)
-                                                                  : store.remove_set(SourceObjectId);
+    const std::vector<core::SnapshotRecord> removed = eSourceObjectType == VSS_OBJECT_SNAPSHOT
+                                                          ? store.remove_snapshot(SourceObjectId)
+                                                          : store.remove_set(SourceObjectId);
+    session_->coordinator().discard(removed); // a copy's store, a btrfs subvolume: gone with the record
+    const auto deleted = gsl::narrow<LONG>(removed.size());
     if (deleted == 0) {
         return VSS_E_OBJECT_NOT_FOUND;
     }
@@ -467,12 +480,18 @@ try {
     if (pwszVolumeName == nullptr || pwszVolumeName[0] == 0 || pbSupportedByThisProvider == nullptr) {
         return E_INVALIDARG;
     }
-    const bool ours = IsEqualGUID(ProviderId, GUID_NULL) ||
-                      IsEqualGUID(ProviderId, session_->coordinator().provider()->id());
-    if (!ours) {
+    const auto provider = session_->coordinator().find_provider(ProviderId);
+    if (!provider) {
         return VSS_E_PROVIDER_NOT_REGISTERED;
     }
-    *pbSupportedByThisProvider = TRUE; // the in-memory provider snapshots any volume name
+    // C-5.4: no such volume is an error; one the provider cannot snapshot is a FALSE.
+    std::u16string unique;
+    const HRESULT resolved = provider->resolve_volume(
+        std::u16string_view(reinterpret_cast<const char16_t *>(pwszVolumeName)), unique);
+    if (resolved == VSS_E_OBJECT_NOT_FOUND) {
+        return resolved;
+    }
+    *pbSupportedByThisProvider = resolved == S_OK ? TRUE : FALSE;
     return S_OK;
 }
 VSSAPI_CATCH_RETURN()

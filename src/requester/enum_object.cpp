@@ -52,6 +52,42 @@ void fill_snapshot_prop(const core::SnapshotRecord &record, VSS_SNAPSHOT_PROP &p
     prop = filled;
 }
 
+void EnumObject::fill(std::size_t index, VSS_OBJECT_PROP &prop) const
+{
+    if (records_) {
+        prop.Type = VSS_OBJECT_SNAPSHOT;
+        fill_snapshot_prop((*records_)[index], prop.Obj.Snap);
+        return;
+    }
+    const core::ProviderInfo &info = (*providers_)[index];
+    VSS_PROVIDER_PROP filled{};
+    filled.m_pwszProviderName = copy_task_string(info.name);
+    try {
+        filled.m_pwszProviderVersion = copy_task_string(info.version);
+    } catch (...) {
+        CoTaskMemFree(filled.m_pwszProviderName);
+        throw;
+    }
+    filled.m_ProviderId = info.id;
+    filled.m_eProviderType = info.type;
+    filled.m_ProviderVersionId = info.version_id;
+    filled.m_ClassId = info.class_id;
+    prop.Type = VSS_OBJECT_PROVIDER;
+    prop.Obj.Prov = filled;
+}
+
+void EnumObject::free(VSS_OBJECT_PROP &prop) noexcept
+{
+    if (prop.Type == VSS_OBJECT_SNAPSHOT) {
+        VssFreeSnapshotPropertiesInternal(&prop.Obj.Snap);
+    } else {
+        CoTaskMemFree(prop.Obj.Prov.m_pwszProviderName);
+        CoTaskMemFree(prop.Obj.Prov.m_pwszProviderVersion);
+        prop.Obj.Prov.m_pwszProviderName = nullptr;
+        prop.Obj.Prov.m_pwszProviderVersion = nullptr;
+    }
+}
+
 gsl::span<const com::InterfaceEntry> EnumObject::interface_table() noexcept
 {
     static constexpr com::InterfaceEntry table[] = {
@@ -70,14 +106,13 @@ try {
     const std::lock_guard<std::mutex> hold(lock_);
     ULONG fetched = 0;
     try {
-        while (fetched < celt && position_ + fetched < records_->size()) {
-            rgelt[fetched].Type = VSS_OBJECT_SNAPSHOT;
-            fill_snapshot_prop((*records_)[position_ + fetched], rgelt[fetched].Obj.Snap);
+        while (fetched < celt && position_ + fetched < size_) {
+            fill(position_ + fetched, rgelt[fetched]);
             ++fetched;
         }
     } catch (...) {
         for (ULONG i = 0; i < fetched; ++i) { // all or nothing
-            VssFreeSnapshotPropertiesInternal(&rgelt[i].Obj.Snap);
+            free(rgelt[i]);
         }
         throw;
     }
@@ -91,7 +126,7 @@ HRESULT STDMETHODCALLTYPE EnumObject::Skip(ULONG celt) noexcept
 {
     VSSAPI_CHECK_ALIVE();
     const std::lock_guard<std::mutex> hold(lock_);
-    const std::size_t left = records_->size() - position_;
+    const std::size_t left = size_ - position_;
     position_ += std::min<std::size_t>(celt, left);
     return celt <= left ? S_OK : S_FALSE;
 }
@@ -110,7 +145,7 @@ try {
     if (ppenum == nullptr) {
         return E_INVALIDARG;
     }
-    auto *copy = new EnumObject(records_);
+    auto *copy = records_ ? new EnumObject(records_) : new EnumObject(providers_);
     {
         const std::lock_guard<std::mutex> hold(lock_);
         copy->position_ = position_;

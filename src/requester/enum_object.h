@@ -1,4 +1,5 @@
-// IVssEnumObject over a copy of snapshot records (Query's answer).
+// IVssEnumObject over a copy of snapshot records or of provider descriptions
+// (Query's answer).
 #pragma once
 
 #include "com/object.h"
@@ -18,7 +19,11 @@ void fill_snapshot_prop(const core::SnapshotRecord &record, VSS_SNAPSHOT_PROP &p
 class EnumObject final : public com::ComObject<EnumObject, IVssEnumObject> {
 public:
     explicit EnumObject(std::shared_ptr<const std::vector<core::SnapshotRecord>> records) noexcept
-        : records_(std::move(records))
+        : records_(std::move(records)), size_(records_->size())
+    {
+    }
+    explicit EnumObject(std::shared_ptr<const std::vector<core::ProviderInfo>> providers) noexcept
+        : providers_(std::move(providers)), size_(providers_->size())
     {
     }
 
@@ -30,7 +35,12 @@ public:
     HRESULT STDMETHODCALLTYPE Clone(IVssEnumObject **ppenum) noexcept override;
 
 private:
+    void fill(std::size_t index, VSS_OBJECT_PROP &prop) const;
+    static void free(VSS_OBJECT_PROP &prop) noexcept;
+
     const std::shared_ptr<const std::vector<core::SnapshotRecord>> records_;
+    const std::shared_ptr<const std::vector<core::ProviderInfo>> providers_;
+    const std::size_t size_;
     std::mutex lock_;
     std::size_t position_ = 0;
 };

@@ -43,8 +43,8 @@ HRESULT LoadedScenario::load(std::shared_ptr<core::Coordinator> coordinator, con
         loaded->writers_.push_back(std::move(writer));
     }
     loaded->previous_provider_ = loaded->coordinator_->provider();
-    loaded->coordinator_->set_provider(
-        std::make_shared<ScriptedProvider>(loaded->scenario_.provider, loaded->coordinator_->clock()));
+    loaded->coordinator_->set_provider(std::make_shared<ScriptedProvider>(
+        loaded->scenario_.provider, loaded->coordinator_->clock(), loaded->previous_provider_));
     out = std::move(loaded);
     return S_OK;
 }

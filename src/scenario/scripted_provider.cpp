@@ -1,15 +1,14 @@
 #include "scenario/scripted_provider.h"
 
+#include <gsl/gsl>
+
 namespace vssapi::scenario {
 
-ScriptedProvider::ScriptedProvider(ProviderBehaviour behaviour, std::shared_ptr<core::Clock> clock)
-    : behaviour_(behaviour), clock_(std::move(clock))
+ScriptedProvider::ScriptedProvider(ProviderBehaviour behaviour, std::shared_ptr<core::Clock> clock,
+                                   std::shared_ptr<core::SnapshotProvider> base)
+    : behaviour_(behaviour), clock_(std::move(clock)), base_(std::move(base))
 {
-}
-
-GUID ScriptedProvider::id() const
-{
-    return committed_.id();
+    Expects(base_ != nullptr);
 }
 
 HRESULT ScriptedProvider::commit(core::SnapshotSetRequest &request)
@@ -20,7 +19,7 @@ HRESULT ScriptedProvider::commit(core::SnapshotSetRequest &request)
     if (behaviour_.ending == CommitEnding::Fail) {
         return behaviour_.hr;
     }
-    return committed_.commit(request);
+    return base_->commit(request);
 }
 
 } // namespace vssapi::scenario

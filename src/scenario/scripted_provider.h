@@ -1,5 +1,6 @@
 // The snapshot provider of a scenario: takes the time the file says, then
-// commits like the in-memory provider or refuses with the file's code.
+// commits through the provider it scripts (the coordinator's default or the
+// one the file names) or refuses with the file's code.
 #pragma once
 
 #include "core/clock.h"
@@ -12,14 +13,24 @@ namespace vssapi::scenario {
 
 class ScriptedProvider final : public core::SnapshotProvider {
 public:
-    ScriptedProvider(ProviderBehaviour behaviour, std::shared_ptr<core::Clock> clock);
-    GUID id() const override;
+    ScriptedProvider(ProviderBehaviour behaviour, std::shared_ptr<core::Clock> clock,
+                     std::shared_ptr<core::SnapshotProvider> base);
+    GUID id() const override { return base_->id(); }
+    core::ProviderInfo info() const override { return base_->info(); }
+    HRESULT resolve_volume(std::u16string_view volume, std::u16string &unique) const override
+    {
+        return base_->resolve_volume(volume, unique);
+    }
     HRESULT commit(core::SnapshotSetRequest &request) override;
+    void discard(const std::vector<core::SnapshotRecord> &snapshots) noexcept override { base_->discard(snapshots); }
+    LONG context_attributes() const override { return base_->context_attributes(); }
+
+    const std::shared_ptr<core::SnapshotProvider> &base() const noexcept { return base_; }
 
 private:
     const ProviderBehaviour behaviour_;
     const std::shared_ptr<core::Clock> clock_;
-    core::InMemoryProvider committed_;
+    const std::shared_ptr<core::SnapshotProvider> base_;
 };
 
 } // namespace vssapi::scenario

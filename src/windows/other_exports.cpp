@@ -21,8 +21,7 @@ try {
         return E_INVALIDARG;
     }
     *ppItf = nullptr;
-    const auto provider = vssapi::core::Coordinator::current()->provider();
-    if (IsEqualGUID(ProviderId, GUID_NULL) || !IsEqualGUID(ProviderId, provider->id())) {
+    if (IsEqualGUID(ProviderId, GUID_NULL) || !vssapi::core::Coordinator::current()->find_provider(ProviderId)) {
         return VSS_E_PROVIDER_NOT_REGISTERED;
     }
     return E_NOINTERFACE;
