@@ -1,6 +1,7 @@
 // The flat API's coordinator section: the default service, isolated ones and
 // their clocks.
 #include "capi/flat_common.h"
+#include "providers/builtin.h"
 #include "capi/sized.h"
 
 using namespace vssapi::capi;
@@ -29,7 +30,8 @@ try {
         VSSAPI_FLAT_REQUIRE_SIZED(options)
         given = read_sized(*options);
     }
-    vssapi::core::CoordinatorOptions settings;
+    vssapi::core::CoordinatorOptions settings; // the simulated provider is the default of an isolated one
+    settings.more_providers = vssapi::providers::builtin();
     std::shared_ptr<vssapi::core::VirtualClock> virtual_clock;
     settings.workers = given.workers;
     if (given.event_timeout_ms != 0) {

@@ -247,8 +247,8 @@ HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider
         return VSS_E_PROVIDER_NOT_REGISTERED;
     }
     // C-5.4: the provider says whether the volume exists and what its unique name is.
-    std::u16string unique;
-    const HRESULT resolved = provider->resolve_volume(volume, unique);
+    VolumeName resolved_name;
+    const HRESULT resolved = provider->resolve_volume(volume, resolved_name);
     if (resolved != S_OK) {
         note_refusal("AddToSnapshotSet", resolved,
                      resolved == VSS_E_OBJECT_NOT_FOUND ? "refused: no such volume"
@@ -260,7 +260,7 @@ HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider
                      "refused: the provider cannot make snapshots with the context's attributes (C-5.3)");
         return VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER;
     }
-    volume = std::move(unique);
+    volume = resolved_name.unique;
     for (const SnapshotRecord &pending : pending_snapshots_) {
         if (pending.original_volume == volume) {
             return VSS_E_OBJECT_ALREADY_EXISTS;
@@ -274,6 +274,7 @@ HRESULT Session::add_to_snapshot_set(std::u16string volume, const GUID &provider
     record.snapshot_set_id = snapshot_set_id_;
     record.provider_id = provider->id();
     record.original_volume = std::move(volume);
+    record.volume_path = std::move(resolved_name.path);
     record.originating_machine = u"localhost";
     record.service_machine = u"localhost";
     record.attributes = context_ == VSS_CTX_ALL ? 0 : context_;

@@ -9,10 +9,6 @@ namespace vssapi::core {
 // b5946137-7b9f-4925-af80-51abd60b20d5: Microsoft Software Shadow Copy provider 1.0.
 const GUID kInMemoryProviderId = {0xb5946137, 0x7b9f, 0x4925, {0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5}};
 
-namespace {
-
-// FILETIME units (100 ns since 1601-01-01) of the wall clock: a creation
-// time is a date, not a timeout, so it does not go through core::Clock.
 VSS_TIMESTAMP filetime_now()
 {
     constexpr long long kUnixEpochInFiletime = 116444736000000000LL;
@@ -20,6 +16,8 @@ VSS_TIMESTAMP filetime_now()
     return kUnixEpochInFiletime +
            std::chrono::duration_cast<std::chrono::duration<long long, std::ratio<1, 10000000>>>(since_unix).count();
 }
+
+namespace {
 
 std::u16string to_u16(const std::string &ascii)
 {
@@ -53,17 +51,17 @@ ProviderInfo SnapshotProvider::info() const
     return info;
 }
 
-HRESULT SnapshotProvider::resolve_volume(std::u16string_view volume, std::u16string &unique) const
+HRESULT SnapshotProvider::resolve_volume(std::u16string_view volume, VolumeName &name) const
 {
-    return simulated_volume(volume, unique);
+    return simulated_volume(volume, name);
 }
 
-HRESULT InMemoryProvider::resolve_volume(std::u16string_view volume, std::u16string &unique) const
+HRESULT InMemoryProvider::resolve_volume(std::u16string_view volume, VolumeName &name) const
 {
-    return simulated_volume(volume, unique);
+    return simulated_volume(volume, name);
 }
 
-HRESULT simulated_volume(std::u16string_view volume, std::u16string &unique)
+HRESULT simulated_volume(std::u16string_view volume, VolumeName &resolved)
 {
     // The simulated machine has a volume on every drive letter, and no other.
     const std::u16string name = volume_name(volume);
@@ -72,7 +70,8 @@ HRESULT simulated_volume(std::u16string_view volume, std::u16string &unique)
     if (!drive) {
         return VSS_E_OBJECT_NOT_FOUND;
     }
-    unique = name;
+    resolved.unique = name;
+    resolved.path = name;
     return S_OK;
 }
 

@@ -21,7 +21,8 @@ struct SnapshotRecord {
     GUID snapshot_set_id{};
     GUID provider_id{};
     LONG snapshots_in_set = 0;
-    std::u16string original_volume;
+    std::u16string original_volume; // its unique name (C-5.4)
+    std::u16string volume_path;     // the path its provider reads it by
     std::u16string device_name;
     std::u16string originating_machine;
     std::u16string service_machine;
@@ -58,17 +59,23 @@ inline constexpr LONG kRequesterAttributes = VSS_VOLSNAP_ATTR_NO_AUTORECOVERY | 
                                              VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_PLEX |
                                              VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY | VSS_VOLSNAP_ATTR_TXF_RECOVERY;
 
+// A volume as a provider resolved it (C-5.4): its unique name, which
+// GetSnapshotProperties reports, and the path the provider reads it by.
+struct VolumeName {
+    std::u16string unique;
+    std::u16string path;
+};
+
 class SnapshotProvider {
 public:
     virtual ~SnapshotProvider() = default;
     virtual GUID id() const = 0;
     virtual ProviderInfo info() const;
     // C-5.4: whether `volume` exists and this provider can snapshot it. S_OK
-    // with the volume's unique name in `unique` (what GetSnapshotProperties
-    // reports as the original volume); VSS_E_OBJECT_NOT_FOUND when there is
-    // no such volume; VSS_E_VOLUME_NOT_SUPPORTED when it cannot snapshot it.
-    // The default is the simulated machine's (simulated_volume).
-    virtual HRESULT resolve_volume(std::u16string_view volume, std::u16string &unique) const;
+    // with its names; VSS_E_OBJECT_NOT_FOUND when there is no such volume;
+    // VSS_E_VOLUME_NOT_SUPPORTED when it cannot snapshot it. The default is
+    // the simulated machine's (simulated_volume).
+    virtual HRESULT resolve_volume(std::u16string_view volume, VolumeName &name) const;
     // Commits the set: fills each record's device name and creation time.
     // S_OK, or the refusal (VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED_PROVIDER_ERROR,
     // ...), having undone whatever it made (C-5.6). May take time: the
@@ -97,7 +104,7 @@ class InMemoryProvider final : public SnapshotProvider {
 public:
     GUID id() const override;
     ProviderInfo info() const override;
-    HRESULT resolve_volume(std::u16string_view volume, std::u16string &unique) const override;
+    HRESULT resolve_volume(std::u16string_view volume, VolumeName &name) const override;
     HRESULT commit(SnapshotSetRequest &request) override;
 
 private:
@@ -109,9 +116,13 @@ private:
 // which is what requesters see on a stock Windows.
 extern const GUID kInMemoryProviderId;
 
+// A snapshot's creation time: FILETIME units (100 ns since 1601-01-01) of the
+// wall clock. A date, not a timeout, so it does not go through core::Clock.
+VSS_TIMESTAMP filetime_now();
+
 // The volumes of the simulated Windows machine: one on every drive letter
 // ("C:", "c:\\"), and no other (C-5.4).
-HRESULT simulated_volume(std::u16string_view volume, std::u16string &unique);
+HRESULT simulated_volume(std::u16string_view volume, VolumeName &name);
 
 // A volume name as VSS keeps it: with its trailing separator ("C:\\"), so
 // "C:" and "C:\\" name the same volume.

@@ -485,9 +485,9 @@ try {
         return VSS_E_PROVIDER_NOT_REGISTERED;
     }
     // C-5.4: no such volume is an error; one the provider cannot snapshot is a FALSE.
-    std::u16string unique;
+    core::VolumeName name;
     const HRESULT resolved = provider->resolve_volume(
-        std::u16string_view(reinterpret_cast<const char16_t *>(pwszVolumeName)), unique);
+        std::u16string_view(reinterpret_cast<const char16_t *>(pwszVolumeName)), name);
     if (resolved == VSS_E_OBJECT_NOT_FOUND) {
         return resolved;
     }

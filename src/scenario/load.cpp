@@ -1,5 +1,7 @@
 #include "scenario/load.h"
 
+#include "providers/builtin.h"
+
 #include "scenario/scripted_provider.h"
 
 #include <cstdio>
@@ -8,9 +10,20 @@
 
 namespace vssapi::scenario {
 
-core::CoordinatorOptions coordinator_options(const Scenario &scenario, bool real_time)
+core::CoordinatorOptions program_options()
 {
     core::CoordinatorOptions options;
+    options.more_providers = providers::builtin();
+#ifdef _WIN32
+    // What a Windows program reads through the device path must exist (C-5.5).
+    options.provider = providers::by_name(options.more_providers, "live");
+#endif
+    return options;
+}
+
+core::CoordinatorOptions coordinator_options(const Scenario &scenario, bool real_time)
+{
+    core::CoordinatorOptions options = program_options();
     options.event_timeout = scenario.service.event_timeout;
     options.commit_window = scenario.service.commit_window;
     if (real_time || scenario.service.clock == ClockKind::Real) {
@@ -43,8 +56,18 @@ HRESULT LoadedScenario::load(std::shared_ptr<core::Coordinator> coordinator, con
         loaded->writers_.push_back(std::move(writer));
     }
     loaded->previous_provider_ = loaded->coordinator_->provider();
-    loaded->coordinator_->set_provider(std::make_shared<ScriptedProvider>(
-        loaded->scenario_.provider, loaded->coordinator_->clock(), loaded->previous_provider_));
+    std::shared_ptr<core::SnapshotProvider> base = loaded->previous_provider_;
+    if (loaded->scenario_.provider.name != ProviderName::Default) {
+        static constexpr const char *kNames[] = {"", "simulated", "live", "copy"};
+        const char *name = kNames[static_cast<int>(loaded->scenario_.provider.name)];
+        base = providers::by_name(loaded->coordinator_->providers(), name);
+        if (!base) {
+            error = std::string("provider '") + name + "' is not registered on this coordinator";
+            return VSS_E_PROVIDER_NOT_REGISTERED;
+        }
+    }
+    loaded->coordinator_->set_provider(
+        std::make_shared<ScriptedProvider>(loaded->scenario_.provider, loaded->coordinator_->clock(), std::move(base)));
     out = std::move(loaded);
     return S_OK;
 }
@@ -72,7 +95,7 @@ std::shared_ptr<core::Coordinator> coordinator_from_environment()
 {
     const char *path = std::getenv(kScenarioVariable);
     if (path == nullptr || *path == 0) {
-        return core::Coordinator::create();
+        return core::Coordinator::create(program_options());
     }
     ParseResult parsed = parse_scenario_file(path);
     std::string error;
@@ -91,7 +114,7 @@ std::shared_ptr<core::Coordinator> coordinator_from_environment()
         const std::lock_guard<std::mutex> hold(g_environment_lock);
         g_environment_error = error;
     }
-    return core::Coordinator::create(); // no half-loaded scenario
+    return core::Coordinator::create(program_options()); // no half-loaded scenario
 }
 
 } // namespace

@@ -18,6 +18,9 @@ namespace vssapi::scenario {
 // The options of a coordinator made for `scenario`: its clock (simulated
 // unless the file or `real_time` says real) and its timeouts.
 core::CoordinatorOptions coordinator_options(const Scenario &scenario, bool real_time);
+// The options of a coordinator made for a program: the built-in providers
+// (live, copy) beside the simulated one; on Windows `live` is the default.
+core::CoordinatorOptions program_options();
 
 class LoadedScenario {
 public:

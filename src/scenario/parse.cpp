@@ -56,7 +56,7 @@ constexpr std::string_view kServiceFields[] = {"clock", "event_timeout_ms", "com
 constexpr std::string_view kBackupFields[] = {"type", "select_components"};
 constexpr std::string_view kRestoreFields[] = {"select", "new_targets"};
 constexpr std::string_view kNewTargetFields[] = {"component", "path", "filespec", "recursive", "alternate_path"};
-constexpr std::string_view kProviderFields[] = {"commit"};
+constexpr std::string_view kProviderFields[] = {"name", "commit"};
 constexpr std::string_view kCommitFields[] = {"take_ms", "result", "hr"};
 constexpr std::string_view kWriterFields[] = {"name",  "class_id", "instance_id",       "instance_name", "usage",
                                               "source", "level",   "freeze_timeout_ms", "components",    "on"};
@@ -103,6 +103,11 @@ constexpr Choice<VSS_APPLICATION_LEVEL> kLevels[] = {
 };
 constexpr Choice<VSS_COMPONENT_TYPE> kComponentTypes[] = {{"database", VSS_CT_DATABASE},
                                                           {"filegroup", VSS_CT_FILEGROUP}};
+constexpr Choice<ProviderName> kProviderNames[] = {
+    {"simulated", ProviderName::Simulated},
+    {"live", ProviderName::Live},
+    {"copy", ProviderName::Copy},
+};
 constexpr Choice<Ending> kEndings[] = {
     {"true", Ending::ReturnTrue},
     {"false", Ending::ReturnFalse},
@@ -200,10 +205,14 @@ ProviderBehaviour read_commit(const Node &node)
 ProviderBehaviour read_provider(const Node &node)
 {
     const Object object(node, kProviderFields);
+    ProviderBehaviour provider;
     if (const auto commit = object.get("commit")) {
-        return read_commit(*commit);
+        provider = read_commit(*commit);
     }
-    return ProviderBehaviour{};
+    if (const auto name = object.get("name")) {
+        provider.name = read_choice(*name, kProviderNames);
+    }
+    return provider;
 }
 
 core::FileSpec read_filespec(const Node &node)

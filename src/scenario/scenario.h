@@ -62,7 +62,16 @@ struct MockWriter {
 
 enum class CommitEnding { Succeed, Fail };
 
+// Which provider a scenario's snapshots come from (C-5.5).
+enum class ProviderName {
+    Default,   // the coordinator's default
+    Simulated, // device names that open nothing
+    Live,      // the volume as it is now
+    Copy,      // a copy of the volume's folder tree at commit
+};
+
 struct ProviderBehaviour {
+    ProviderName name = ProviderName::Default;
     core::Duration take{0};
     CommitEnding ending = CommitEnding::Succeed;
     HRESULT hr = S_OK; // Fail: the code commit returns (VSS_E_PROVIDER_VETO, ...)

@@ -17,9 +17,9 @@ public:
                      std::shared_ptr<core::SnapshotProvider> base);
     GUID id() const override { return base_->id(); }
     core::ProviderInfo info() const override { return base_->info(); }
-    HRESULT resolve_volume(std::u16string_view volume, std::u16string &unique) const override
+    HRESULT resolve_volume(std::u16string_view volume, core::VolumeName &name) const override
     {
-        return base_->resolve_volume(volume, unique);
+        return base_->resolve_volume(volume, name);
     }
     HRESULT commit(core::SnapshotSetRequest &request) override;
     void discard(const std::vector<core::SnapshotRecord> &snapshots) noexcept override { base_->discard(snapshots); }
