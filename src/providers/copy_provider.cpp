@@ -54,7 +54,7 @@ HRESULT CopyProvider::resolve_volume(std::u16string_view volume, core::VolumeNam
     }
     // A volume that holds the store would copy its own copies.
     std::error_code error;
-    const std::filesystem::path volume_path = to_path(name.path);
+    const std::filesystem::path volume_path = folder_of(name.path);
     const std::filesystem::path store = std::filesystem::weakly_canonical(store_, error);
     if (!error) {
         const auto relative = store.lexically_relative(std::filesystem::canonical(volume_path, error));
@@ -74,7 +74,7 @@ HRESULT CopyProvider::commit(core::SnapshotSetRequest &request)
         std::error_code error;
         std::filesystem::create_directories(store_, error);
         if (!error) {
-            std::filesystem::copy(to_path(record.volume_path), folder,
+            std::filesystem::copy(folder_of(record.volume_path), folder,
                                   std::filesystem::copy_options::recursive |
                                       std::filesystem::copy_options::copy_symlinks,
                                   error);

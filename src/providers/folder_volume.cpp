@@ -19,6 +19,16 @@ std::filesystem::path to_path(std::u16string_view text)
 #endif
 }
 
+std::filesystem::path folder_of(std::u16string_view volume_path)
+{
+    std::u16string folder(volume_path);
+    while (folder.size() > 1 && (folder.back() == u'/' || folder.back() == u'\\') &&
+           !(folder.size() == 3 && folder[1] == u':')) {
+        folder.pop_back();
+    }
+    return to_path(folder);
+}
+
 std::u16string from_path(const std::filesystem::path &path)
 {
 #ifdef _WIN32

@@ -12,6 +12,9 @@
 namespace vssapi::providers {
 
 std::filesystem::path to_path(std::u16string_view text);
+// A volume's path as a folder to open: without the trailing separator that
+// the Windows CRT's stat refuses, except for a root ("C:\\", "/").
+std::filesystem::path folder_of(std::u16string_view volume_path);
 std::u16string from_path(const std::filesystem::path &path);
 
 // S_OK with the unique name (Windows: GetVolumeNameForVolumeMountPointW's

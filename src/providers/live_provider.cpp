@@ -27,7 +27,7 @@ HRESULT LiveProvider::commit(core::SnapshotSetRequest &request)
 {
     const VSS_TIMESTAMP now = core::filetime_now();
     for (core::SnapshotRecord &record : request.snapshots) {
-        record.device_name = device_path(to_path(record.volume_path));
+        record.device_name = device_path(folder_of(record.volume_path));
         record.creation_time = now;
         record.state = VSS_SS_CREATED;
     }

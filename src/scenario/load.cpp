@@ -13,11 +13,12 @@ namespace vssapi::scenario {
 core::CoordinatorOptions program_options()
 {
     core::CoordinatorOptions options;
+    // The simulated provider stays the default: `live` as the default of a
+    // Windows program also needs IsPathAffected, IsVolumeSnapshotted and
+    // GetSnapshotDeviceName to map a path to its volume's unique name, which
+    // they do not do yet; until then a program or scenario chooses it by id
+    // or name.
     options.more_providers = providers::builtin();
-#ifdef _WIN32
-    // What a Windows program reads through the device path must exist (C-5.5).
-    options.provider = providers::by_name(options.more_providers, "live");
-#endif
     return options;
 }
 

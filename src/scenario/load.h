@@ -19,7 +19,7 @@ namespace vssapi::scenario {
 // unless the file or `real_time` says real) and its timeouts.
 core::CoordinatorOptions coordinator_options(const Scenario &scenario, bool real_time);
 // The options of a coordinator made for a program: the built-in providers
-// (live, copy) beside the simulated one; on Windows `live` is the default.
+// (live, copy) beside the simulated default.
 core::CoordinatorOptions program_options();
 
 class LoadedScenario {
