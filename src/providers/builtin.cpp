@@ -3,11 +3,23 @@
 #include "providers/copy_provider.h"
 #include "providers/live_provider.h"
 
+#ifdef __linux__
+#include "providers/btrfs_provider.h"
+#include "providers/reflink_provider.h"
+#endif
+
 namespace vssapi::providers {
 
 std::vector<std::shared_ptr<core::SnapshotProvider>> builtin()
 {
-    return {std::make_shared<LiveProvider>(), std::make_shared<CopyProvider>()};
+    return {
+        std::make_shared<LiveProvider>(),
+        std::make_shared<CopyProvider>(),
+#ifdef __linux__
+        std::make_shared<BtrfsProvider>(),
+        std::make_shared<ReflinkProvider>(),
+#endif
+    };
 }
 
 std::shared_ptr<core::SnapshotProvider> by_name(const std::vector<std::shared_ptr<core::SnapshotProvider>> &from,
@@ -20,6 +32,12 @@ std::shared_ptr<core::SnapshotProvider> by_name(const std::vector<std::shared_pt
         wanted = kLiveProviderId;
     } else if (name == "copy") {
         wanted = kCopyProviderId;
+#ifdef __linux__
+    } else if (name == "btrfs") {
+        wanted = kBtrfsProviderId;
+    } else if (name == "reflink") {
+        wanted = kReflinkProviderId;
+#endif
     } else {
         return nullptr;
     }

@@ -13,7 +13,8 @@ namespace vssapi::providers {
 
 std::vector<std::shared_ptr<core::SnapshotProvider>> builtin();
 
-// "simulated", "live", "copy": the provider of that name among `from`, or null.
+// "simulated", "live", "copy" (and on Linux "btrfs", "reflink"): the provider
+// of that name among `from`, or null.
 std::shared_ptr<core::SnapshotProvider> by_name(const std::vector<std::shared_ptr<core::SnapshotProvider>> &from,
                                                 std::string_view name);
 

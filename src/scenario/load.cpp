@@ -59,7 +59,7 @@ HRESULT LoadedScenario::load(std::shared_ptr<core::Coordinator> coordinator, con
     loaded->previous_provider_ = loaded->coordinator_->provider();
     std::shared_ptr<core::SnapshotProvider> base = loaded->previous_provider_;
     if (loaded->scenario_.provider.name != ProviderName::Default) {
-        static constexpr const char *kNames[] = {"", "simulated", "live", "copy"};
+        static constexpr const char *kNames[] = {"", "simulated", "live", "copy", "btrfs", "reflink"};
         const char *name = kNames[static_cast<int>(loaded->scenario_.provider.name)];
         base = providers::by_name(loaded->coordinator_->providers(), name);
         if (!base) {

@@ -107,6 +107,8 @@ constexpr Choice<ProviderName> kProviderNames[] = {
     {"simulated", ProviderName::Simulated},
     {"live", ProviderName::Live},
     {"copy", ProviderName::Copy},
+    {"btrfs", ProviderName::Btrfs},
+    {"reflink", ProviderName::Reflink},
 };
 constexpr Choice<Ending> kEndings[] = {
     {"true", Ending::ReturnTrue},

@@ -68,6 +68,8 @@ enum class ProviderName {
     Simulated, // device names that open nothing
     Live,      // the volume as it is now
     Copy,      // a copy of the volume's folder tree at commit
+    Btrfs,     // a read-only btrfs snapshot (Linux)
+    Reflink,   // a reflink copy (Linux, XFS or btrfs)
 };
 
 struct ProviderBehaviour {
