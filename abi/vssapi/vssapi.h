@@ -378,6 +378,87 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_snapshot_props(vss_requester *r
                                                                 vss_snapshot_props *out) VSSAPI_NOTHROW;
 VSSAPI_EXPORT void VSS_CALL vss_snapshot_props_clear(vss_snapshot_props *props) VSSAPI_NOTHROW;
 
+/* ---- snapshot providers (contract C-5.4 to C-5.6), 1.1 ----
+ * Every coordinator has the simulated provider (its default: device names that open nothing)
+ * and, made by vss_coordinator_create or for a program, the built-in providers below; a
+ * requester chooses one by id, never by a silent fallback. Volumes of the live, copy, btrfs and
+ * reflink providers are folders that exist; a snapshot's device_name + separator + a path
+ * relative to the volume opens the file (C-5.5). */
+#define VSS_PROVIDER_SIMULATED_ID { 0xb5946137, 0x7b9f, 0x4925, { 0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5 } }
+#define VSS_PROVIDER_LIVE_ID { 0x6f70656e, 0x7673, 0x4c69, { 0x76, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01 } }
+#define VSS_PROVIDER_COPY_ID { 0x6f70656e, 0x7673, 0x436f, { 0x70, 0x79, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01 } }
+#define VSS_PROVIDER_BTRFS_ID { 0x6f70656e, 0x7673, 0x4274, { 0x72, 0x66, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01 } }   /* Linux */
+#define VSS_PROVIDER_REFLINK_ID { 0x6f70656e, 0x7673, 0x5266, { 0x6c, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01 } } /* Linux */
+
+/* provider_id NULL or all zero: the coordinator's default. VSS_E_PROVIDER_NOT_REGISTERED for an
+ * id no provider has; VSS_E_OBJECT_NOT_FOUND for a volume that does not exist;
+ * VSS_E_VOLUME_NOT_SUPPORTED for one the provider cannot snapshot. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_add_to_snapshot_set_with(vss_requester *requester,
+                                                                          const char *volume,
+                                                                          const vss_guid *provider_id,
+                                                                          vss_guid *snapshot_id) VSSAPI_NOTHROW;
+
+typedef struct vss_provider_info {
+    uint32_t size; /* sizeof(vss_provider_info), set by the caller (VSS_*_SIZE_V1 up to it) */
+    vss_guid id;
+    char *name;    /* allocated */
+    int32_t type;  /* VSS_PROVIDER_TYPE: 2 software */
+    char *version; /* allocated */
+} vss_provider_info;
+#define VSS_PROVIDER_INFO_SIZE_V1 VSS_LAYOUT_SIZE_(vss_provider_info, version, VSS_ALIGNOF_(char *))
+
+/* coordinator NULL: the default one. Index 0 is the default provider. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_provider_count(vss_coordinator *coordinator,
+                                                                  uint32_t *count) VSSAPI_NOTHROW;
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_provider(vss_coordinator *coordinator, uint32_t index,
+                                                            vss_provider_info *out) VSSAPI_NOTHROW;
+VSSAPI_EXPORT void VSS_CALL vss_provider_info_clear(vss_provider_info *info) VSSAPI_NOTHROW;
+
+/* A provider written by the user: the steps of the SDK's IVssProviderCreateSnapshotSet, called
+ * in this order for one snapshot set, on a thread of the library, between the writers' last
+ * OnFreeze and first OnThaw (DoSnapshotSet is pending meanwhile), all within the commit window
+ * (C-5.2): prepare_for_snapshot once per volume, then end_prepare_snapshots, pre_commit_snapshots,
+ * commit_snapshots, post_commit_snapshots, pre_final_commit_snapshots,
+ * post_final_commit_snapshots, then snapshot_device once per snapshot. A step that fails (any
+ * failed vss_hresult; VSS_E_PROVIDER_VETO and VSS_E_UNEXPECTED_PROVIDER_ERROR are the usual)
+ * ends the set: abort_snapshots is called and no snapshot is made (C-5.6). delete_snapshot is
+ * called for a snapshot that is deleted, released with its requester, or that a commit
+ * finished too late made. NULL callbacks are skipped, except commit_snapshots. The library keeps
+ * the snapshot records (Query, GetSnapshotProperties). */
+typedef struct vss_provider_callbacks {
+    uint32_t size; /* sizeof(vss_provider_callbacks), set by the caller (VSS_*_SIZE_V1 up to it) */
+    vss_guid id;          /* not all zero, not a registered provider's */
+    const char *name;     /* copied */
+    const char *version;  /* copied; NULL: "1.0" */
+    /* S_OK, VSS_E_OBJECT_NOT_FOUND or VSS_E_VOLUME_NOT_SUPPORTED (C-5.4). NULL: the volume must be
+     * a folder that exists. */
+    vss_hresult(VSS_CALL *is_volume_supported)(void *user, const char *volume);
+    vss_hresult(VSS_CALL *prepare_for_snapshot)(void *user, const vss_guid *snapshot_set_id,
+                                                const vss_guid *snapshot_id, const char *volume);
+    vss_hresult(VSS_CALL *end_prepare_snapshots)(void *user, const vss_guid *snapshot_set_id);
+    vss_hresult(VSS_CALL *pre_commit_snapshots)(void *user, const vss_guid *snapshot_set_id);
+    vss_hresult(VSS_CALL *commit_snapshots)(void *user, const vss_guid *snapshot_set_id);
+    vss_hresult(VSS_CALL *post_commit_snapshots)(void *user, const vss_guid *snapshot_set_id, int32_t count);
+    vss_hresult(VSS_CALL *pre_final_commit_snapshots)(void *user, const vss_guid *snapshot_set_id);
+    vss_hresult(VSS_CALL *post_final_commit_snapshots)(void *user, const vss_guid *snapshot_set_id);
+    vss_hresult(VSS_CALL *abort_snapshots)(void *user, const vss_guid *snapshot_set_id);
+    /* Writes the snapshot's device path (UTF-8, NUL-terminated) into buffer; S_OK, or
+     * E_NOT_SUFFICIENT_BUFFER-style failures end the set. */
+    vss_hresult(VSS_CALL *snapshot_device)(void *user, const vss_guid *snapshot_id, char *buffer, uint32_t size);
+    vss_hresult(VSS_CALL *delete_snapshot)(void *user, const vss_guid *snapshot_id);
+} vss_provider_callbacks;
+#define VSS_PROVIDER_CALLBACKS_SIZE_V1                                                               \
+    VSS_LAYOUT_SIZE_(vss_provider_callbacks, delete_snapshot, VSS_ALIGNOF_(const char *))
+
+/* coordinator NULL: the default one. The callbacks are copied; user is passed back to each.
+ * E_INVALIDARG for a missing id or commit_snapshots; VSS_E_PROVIDER_ALREADY_REGISTERED. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_register_provider(vss_coordinator *coordinator,
+                                                                     const vss_provider_callbacks *callbacks,
+                                                                     void *user) VSSAPI_NOTHROW;
+/* No callback runs after it returns. VSS_E_PROVIDER_IN_USE for the default provider. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_unregister_provider(vss_coordinator *coordinator,
+                                                                       const vss_guid *id) VSSAPI_NOTHROW;
+
 /* ---- the Backup Components Document and the restore (contract C-8), 1.1 ---- */
 
 /* SaveAsXML: the document as UTF-8 XML (vss_free), from PrepareForBackup's end on. */

@@ -1,0 +1,280 @@
+// Snapshot providers through the flat C API (contract C-5.4 to C-5.6): the
+// list, the choice by id, and providers written by the user as a table of
+// callbacks, adapted to core::SnapshotProvider here.
+#include "capi/flat_common.h"
+#include "capi/sized.h"
+#include "com/utf.h"
+#include "core/coordinator.h"
+#include "providers/folder_volume.h"
+#include "requester/backup_components.h"
+
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+
+using namespace vssapi::capi;
+
+namespace vssapi::capi {
+
+VSSAPI_FIRST_LAYOUT(vss_provider_info, VSS_PROVIDER_INFO_SIZE_V1)
+VSSAPI_FIRST_LAYOUT(vss_provider_callbacks, VSS_PROVIDER_CALLBACKS_SIZE_V1)
+
+namespace {
+
+// A provider of callbacks. Calls are counted so that unregistering waits for
+// the running ones and none starts after it (the header's promise).
+class CallbackProvider final : public core::SnapshotProvider {
+public:
+    CallbackProvider(const vss_provider_callbacks &callbacks, void *user)
+        : callbacks_(callbacks), user_(user), id_(to_guid(callbacks.id)), name_(com::utf8_to_utf16(callbacks.name)),
+          version_(com::utf8_to_utf16(callbacks.version != nullptr ? callbacks.version : "1.0"))
+    {
+        callbacks_.name = nullptr; // copied above; the caller's strings may go
+        callbacks_.version = nullptr;
+    }
+
+    GUID id() const override { return id_; }
+
+    core::ProviderInfo info() const override
+    {
+        core::ProviderInfo info;
+        info.id = id_;
+        info.name = name_;
+        info.type = VSS_PROV_SOFTWARE;
+        info.version = version_;
+        return info;
+    }
+
+    HRESULT resolve_volume(std::u16string_view volume, core::VolumeName &name) const override
+    {
+        if (callbacks_.is_volume_supported == nullptr) {
+            return providers::resolve_folder_volume(volume, name);
+        }
+        const Call call(*this);
+        if (!call.admitted) {
+            return VSS_E_PROVIDER_NOT_REGISTERED;
+        }
+        const std::string text = com::utf16_to_utf8(volume);
+        const HRESULT hr = callbacks_.is_volume_supported(user_, text.c_str());
+        if (hr == S_OK) {
+            name.unique = std::u16string(volume);
+            name.path = name.unique;
+        }
+        return hr == S_OK || hr == VSS_E_OBJECT_NOT_FOUND ? hr : VSS_E_VOLUME_NOT_SUPPORTED;
+    }
+
+    HRESULT commit(core::SnapshotSetRequest &request) override
+    {
+        const Call call(*this);
+        if (!call.admitted) {
+            return VSS_E_PROVIDER_NOT_REGISTERED;
+        }
+        const vss_guid set = from_guid(request.snapshot_set_id);
+        auto failed = [&](HRESULT hr) {
+            if (callbacks_.abort_snapshots != nullptr) {
+                (void)callbacks_.abort_snapshots(user_, &set);
+            }
+            return hr;
+        };
+        for (const core::SnapshotRecord &record : request.snapshots) {
+            if (callbacks_.prepare_for_snapshot != nullptr) {
+                const vss_guid snapshot = from_guid(record.snapshot_id);
+                const std::string volume = com::utf16_to_utf8(record.volume_path);
+                const HRESULT hr = callbacks_.prepare_for_snapshot(user_, &set, &snapshot, volume.c_str());
+                if (FAILED(hr)) {
+                    return failed(hr);
+                }
+            }
+        }
+        using Step = vss_hresult(VSS_CALL *)(void *, const vss_guid *);
+        for (Step step : {callbacks_.end_prepare_snapshots, callbacks_.pre_commit_snapshots, callbacks_.commit_snapshots}) {
+            if (step != nullptr) {
+                const HRESULT hr = step(user_, &set);
+                if (FAILED(hr)) {
+                    return failed(hr);
+                }
+            }
+        }
+        if (callbacks_.post_commit_snapshots != nullptr) {
+            const HRESULT hr =
+                callbacks_.post_commit_snapshots(user_, &set, static_cast<int32_t>(request.snapshots.size()));
+            if (FAILED(hr)) {
+                return failed(hr);
+            }
+        }
+        for (Step step : {callbacks_.pre_final_commit_snapshots, callbacks_.post_final_commit_snapshots}) {
+            if (step != nullptr) {
+                const HRESULT hr = step(user_, &set);
+                if (FAILED(hr)) {
+                    return failed(hr);
+                }
+            }
+        }
+        const VSS_TIMESTAMP now = core::filetime_now();
+        for (core::SnapshotRecord &record : request.snapshots) {
+            if (callbacks_.snapshot_device != nullptr) {
+                char device[4096] = {};
+                const vss_guid snapshot = from_guid(record.snapshot_id);
+                const HRESULT hr = callbacks_.snapshot_device(user_, &snapshot, device, sizeof device);
+                if (FAILED(hr) || std::memchr(device, 0, sizeof device) == nullptr) {
+                    return failed(FAILED(hr) ? hr : VSS_E_UNEXPECTED_PROVIDER_ERROR);
+                }
+                record.device_name = com::utf8_to_utf16(device);
+            }
+            record.creation_time = now;
+            record.state = VSS_SS_CREATED;
+        }
+        return S_OK;
+    }
+
+    void discard(const std::vector<core::SnapshotRecord> &snapshots) noexcept override
+    {
+        const Call call(*this);
+        if (!call.admitted || callbacks_.delete_snapshot == nullptr) {
+            return;
+        }
+        for (const core::SnapshotRecord &record : snapshots) {
+            const vss_guid snapshot = from_guid(record.snapshot_id);
+            (void)callbacks_.delete_snapshot(user_, &snapshot);
+        }
+    }
+
+    // No call starts after this; waits for the running ones.
+    void close() noexcept
+    {
+        std::unique_lock<std::mutex> hold(lock_);
+        closed_ = true;
+        idle_.wait(hold, [this] { return running_ == 0; });
+    }
+
+private:
+    struct Call {
+        const CallbackProvider &provider;
+        bool admitted = false;
+        explicit Call(const CallbackProvider &owner) noexcept : provider(owner)
+        {
+            const std::lock_guard<std::mutex> hold(provider.lock_);
+            admitted = !provider.closed_;
+            provider.running_ += admitted ? 1 : 0;
+        }
+        ~Call()
+        {
+            if (admitted) {
+                const std::lock_guard<std::mutex> hold(provider.lock_);
+                if (--provider.running_ == 0) {
+                    provider.idle_.notify_all();
+                }
+            }
+        }
+    };
+
+    vss_provider_callbacks callbacks_;
+    void *const user_;
+    const GUID id_;
+    const std::u16string name_;
+    const std::u16string version_;
+    mutable std::mutex lock_;
+    mutable std::condition_variable idle_;
+    mutable int running_ = 0;
+    bool closed_ = false;
+};
+
+} // namespace
+} // namespace vssapi::capi
+
+extern "C" {
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_requester_add_to_snapshot_set_with(vss_requester *requester,
+                                                                          const char *volume,
+                                                                          const vss_guid *provider_id,
+                                                                          vss_guid *snapshot_id) noexcept
+try {
+    VSSAPI_FLAT_REQUIRE(requester != nullptr, "requester is NULL")
+    VSSAPI_FLAT_REQUIRE(volume != nullptr && snapshot_id != nullptr, "volume or snapshot_id is NULL")
+    const Wide name(volume);
+    GUID id{};
+    const GUID provider = provider_id != nullptr ? to_guid(*provider_id) : GUID_NULL;
+    const HRESULT hr =
+        requester_of(requester)->AddToSnapshotSet(const_cast<VSS_PWSZ>(name.get()), provider, &id);
+    if (SUCCEEDED(hr)) {
+        *snapshot_id = from_guid(id);
+    }
+    return check(__func__, hr);
+}
+VSSAPI_FLAT_CATCH
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_provider_count(vss_coordinator *coordinator,
+                                                                  uint32_t *count) noexcept
+try {
+    VSSAPI_FLAT_REQUIRE(count != nullptr, "count is NULL")
+    *count = static_cast<uint32_t>(coordinator_of(coordinator)->providers().size());
+    return S_OK;
+}
+VSSAPI_FLAT_CATCH
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_provider(vss_coordinator *coordinator, uint32_t index,
+                                                            vss_provider_info *out) noexcept
+try {
+    VSSAPI_FLAT_REQUIRE_SIZED(out)
+    const auto listed = coordinator_of(coordinator)->providers();
+    if (index >= listed.size()) {
+        return fail(__func__, VSS_E_OBJECT_NOT_FOUND, "index is past the last provider");
+    }
+    const vssapi::core::ProviderInfo info = listed[index]->info();
+    Utf8 name(vssapi::com::malloc_utf8(info.name), &std::free);
+    Utf8 version(vssapi::com::malloc_utf8(info.version), &std::free);
+    if (!name || !version) {
+        return fail(__func__, E_OUTOFMEMORY);
+    }
+    vss_provider_info filled{};
+    filled.id = from_guid(info.id);
+    filled.name = name.release();
+    filled.type = info.type;
+    filled.version = version.release();
+    write_sized(*out, filled);
+    return S_OK;
+}
+VSSAPI_FLAT_CATCH
+
+VSSAPI_EXPORT void VSS_CALL vss_provider_info_clear(vss_provider_info *info) noexcept
+{
+    if (info != nullptr) {
+        free_strings(info->name, info->version);
+    }
+}
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_register_provider(vss_coordinator *coordinator,
+                                                                     const vss_provider_callbacks *callbacks,
+                                                                     void *user) noexcept
+try {
+    VSSAPI_FLAT_REQUIRE_SIZED(callbacks)
+    vss_provider_callbacks given = read_sized(*callbacks);
+    VSSAPI_FLAT_REQUIRE(!IsEqualGUID(to_guid(given.id), GUID_NULL), "callbacks->id is all zero")
+    VSSAPI_FLAT_REQUIRE(given.name != nullptr, "callbacks->name is NULL")
+    VSSAPI_FLAT_REQUIRE(given.commit_snapshots != nullptr, "callbacks->commit_snapshots is NULL")
+    auto provider = std::make_shared<CallbackProvider>(given, user);
+    return check(__func__, coordinator_of(coordinator)->register_provider(std::move(provider)));
+}
+VSSAPI_FLAT_CATCH
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_unregister_provider(vss_coordinator *coordinator,
+                                                                       const vss_guid *id) noexcept
+try {
+    VSSAPI_FLAT_REQUIRE(id != nullptr, "id is NULL")
+    const auto service = coordinator_of(coordinator);
+    const GUID wanted = to_guid(*id);
+    const auto provider = service->find_provider(wanted);
+    const HRESULT hr = IsEqualGUID(wanted, GUID_NULL) || !provider ? VSS_E_PROVIDER_NOT_REGISTERED
+                                                                   : service->unregister_provider(wanted);
+    if (hr == S_OK) {
+        if (auto *callbacks = dynamic_cast<CallbackProvider *>(provider.get())) {
+            callbacks->close();
+        }
+    }
+    return check(__func__, hr);
+}
+VSSAPI_FLAT_CATCH
+
+} // extern "C"
