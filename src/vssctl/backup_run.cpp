@@ -4,9 +4,13 @@
 #include "com/guid.h"
 #include "com/ref.h"
 #include "com/utf.h"
+#include "core/coordinator.h"
+#include "providers/folder_volume.h"
 #include "requester/component_selection.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <set>
 
@@ -114,6 +118,45 @@ std::vector<std::u16string> volumes_of(const vssapi::scenario::Scenario &scenari
         volumes.insert(u"C:\\");
     }
     return {volumes.begin(), volumes.end()};
+}
+
+// What a backup tool sees of a snapshot: GetSnapshotProperties, and with
+// `read`, the file read through the device path as it would read it.
+SnapshotRow describe_snapshot(IVssBackupComponentsEx3 &backup, const VSS_ID &snapshot_id, const std::u16string &read)
+{
+    SnapshotRow row;
+    VSS_SNAPSHOT_PROP prop{};
+    if (FAILED(backup.GetSnapshotProperties(snapshot_id, &prop))) {
+        row.device = "(no properties)";
+        return row;
+    }
+    auto text = [](const VSS_PWSZ value) {
+        return value == nullptr ? std::string() : utf8(reinterpret_cast<const char16_t *>(value));
+    };
+    row.volume = text(prop.m_pwszOriginalVolumeName);
+    row.device = text(prop.m_pwszSnapshotDeviceObject);
+    if (const auto provider = vssapi::core::Coordinator::current()->find_provider(prop.m_ProviderId)) {
+        row.provider = utf8(provider->info().name);
+    }
+    VssFreeSnapshotProperties(&prop);
+    if (!read.empty()) {
+#ifdef _WIN32
+        const char separator = '\\';
+#else
+        const char separator = '/';
+#endif
+        const std::string path = row.device + separator + utf8(read);
+        std::ifstream file(vssapi::providers::to_path(vssapi::com::utf8_to_utf16(path)), std::ios::binary);
+        if (!file) {
+            row.read = "cannot open " + path;
+        } else {
+            std::ostringstream content;
+            content << file.rdbuf();
+            const std::string held = content.str();
+            row.read = path + ": " + std::to_string(held.size()) + " bytes: " + held.substr(0, 200);
+        }
+    }
+    return row;
 }
 
 std::string component_key(const Bstr &logical_path, const Bstr &name)
@@ -253,6 +296,7 @@ AttemptReport BackupRun::attempt(unsigned number, IVssBackupComponents &fresh)
         hr = SUCCEEDED(hr) ? backup->SetContext(VSS_CTX_BACKUP) : hr;
         hr = SUCCEEDED(hr) ? backup->SetBackupState(settings.select_components, false, settings.type, false) : hr;
         const char *failed_at = "InitializeForBackup";
+        std::vector<VSS_ID> snapshot_ids;
         if (SUCCEEDED(hr)) {
             failed_at = "GatherWriterMetadata";
             hr = run_step(report, *backup, failed_at,
@@ -286,13 +330,14 @@ AttemptReport BackupRun::attempt(unsigned number, IVssBackupComponents &fresh)
             VSS_ID set_id{};
             failed_at = "StartSnapshotSet";
             hr = backup->StartSnapshotSet(&set_id);
-            for (const std::u16string &volume : volumes_of(scenario_)) {
+            for (const std::u16string &volume : volumes_.empty() ? volumes_of(scenario_) : volumes_) {
                 VSS_ID snapshot_id{};
                 failed_at = "AddToSnapshotSet";
                 hr = SUCCEEDED(hr) ? backup->AddToSnapshotSet(
                                          const_cast<VSS_PWSZ>(reinterpret_cast<const WCHAR *>(volume.c_str())),
-                                         GUID_NULL, &snapshot_id)
+                                         provider_, &snapshot_id)
                                    : hr;
+                snapshot_ids.push_back(snapshot_id);
             }
         }
         if (SUCCEEDED(hr)) {
@@ -306,6 +351,9 @@ AttemptReport BackupRun::attempt(unsigned number, IVssBackupComponents &fresh)
                           [](IVssBackupComponentsEx3 &b, IVssAsync **a) { return b.DoSnapshotSet(a); });
         }
         if (SUCCEEDED(hr)) {
+            for (const VSS_ID &snapshot_id : snapshot_ids) {
+                report.snapshots.push_back(describe_snapshot(*backup, snapshot_id, read_));
+            }
             // A component succeeded unless its writer or itself failed.
             const StepReport &last = report.steps.back();
             for (const vssapi::requester::ComponentToAdd &chosen : selected) {

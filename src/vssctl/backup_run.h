@@ -50,6 +50,14 @@ struct StepReport {
     std::vector<std::string> not_listed; // scenario writers absent from the list (C-3.3)
 };
 
+// A snapshot the attempt made: where a backup tool reads it (C-5.5).
+struct SnapshotRow {
+    std::string volume;   // the original volume, by its unique name
+    std::string device;   // m_pwszSnapshotDeviceObject
+    std::string provider; // the provider's name
+    std::string read;     // --read: what the file held through the device, or why it could not be read
+};
+
 struct AttemptReport {
     unsigned number = 1;
     GUID session_id{};
@@ -60,6 +68,7 @@ struct AttemptReport {
     vssapi::core::RetryClass retry_class = vssapi::core::RetryClass::No;
     Duration wait_after{0};
     std::vector<StepReport> steps;
+    std::vector<SnapshotRow> snapshots; // after DoSnapshotSet succeeded
     std::vector<vssapi::core::TraceEntry> trace;
     // A restore's decisions, in order: "SetSelectedForRestore Data\\Orders -> S_OK".
     std::vector<std::string> requester_calls;
@@ -93,6 +102,15 @@ public:
     // backup tool keeps it (saved_document()).
     AttemptReport attempt(unsigned number, IVssBackupComponents &backup);
     void save_document_after_snapshot(bool save) { save_document_ = save; }
+    // Snapshots of `volumes` (empty: the scenario's drives) by `provider`
+    // (GUID_NULL: the default); with `read`, that file is read through each
+    // snapshot's device after the commit.
+    void choose_snapshots(GUID provider, std::vector<std::u16string> volumes, std::u16string read)
+    {
+        provider_ = provider;
+        volumes_ = std::move(volumes);
+        read_ = std::move(read);
+    }
     const std::u16string &saved_document() const { return saved_document_; }
 
     // The restore sequence from a saved document (C-3.2): InitializeForRestore,
@@ -112,6 +130,9 @@ private:
     StepEnded ended_;
     bool save_document_ = false;
     std::u16string saved_document_;
+    GUID provider_{};
+    std::vector<std::u16string> volumes_;
+    std::u16string read_;
 };
 
 // Waits for an asynchronous step: S_OK when it finished, else its failure

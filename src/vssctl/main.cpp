@@ -3,6 +3,8 @@
 #include "core/coordinator.h"
 #include "core/hresult_text.h"
 #include "core/retry_policy.h"
+#include "com/guid.h"
+#include "providers/builtin.h"
 #include "com/utf.h"
 #include "platform/terminal.h"
 #include "scenario/load.h"
@@ -48,6 +50,7 @@ Commands:
                       "restore" components (default: all), PreRestore, PostRestore, with the
                       writer table after each step. Exit status 0 only if every writer succeeded.
   writers SCENARIO    List the scenario's writers in the layout of `vssadmin list writers`.
+  providers           List the snapshot providers, as `vssadmin list providers` does.
   explain HRESULT...  Name, meaning, who produces it and retry guidance for each code, given in
                       hex (0x800423F3, 800423F3), decimal (-2147212301) or by name.
   wine-install [--prefix DIR] [--dll64 FILE] [--dll32 FILE]
@@ -69,6 +72,13 @@ Options:
   --save-bcd FILE     `run` only: after BackupComplete, write the Backup Components Document
                       (SaveAsXML, UTF-8 XML) to FILE.
   --bcd FILE          `restore` only: the saved document to restore from.
+  --provider NAME     `run` only: the provider of the snapshots: simulated (the default; device
+                      names that open nothing), live (the volume as it is now), copy (a copy of
+                      the volume's folder tree at the commit), btrfs or reflink (Linux). With any
+                      but simulated, volumes are folders (--volume).
+  --volume PATH       `run` only, repeatable: snapshot PATH instead of the scenario's drives.
+  --read FILE         `run` only: after the commit, read FILE (relative to each volume) through
+                      the snapshot's device path and show what it holds.
   --real-time         `run`, `restore` and `writers`: wait for real. By default time runs on a simulated
                       clock, so the 10-minute timeouts and retry waits are reported, not slept.
   -h, --help          This text.
@@ -87,6 +97,9 @@ struct Options {
     bool real_time = false;
     std::string save_bcd; // run --save-bcd FILE
     std::string bcd;      // restore --bcd FILE
+    std::string provider; // run --provider NAME
+    std::vector<std::string> volumes; // run --volume PATH...
+    std::string read;     // run --read FILE
     vssctl::WineInstallOptions wine; // wine-install / wine-uninstall
 };
 
@@ -217,6 +230,22 @@ int run_command(const Options &options)
         policy.in_progress_max_retries = 0;
     }
     backup.save_document_after_snapshot(!options.save_bcd.empty());
+    if (!options.provider.empty() || !options.volumes.empty() || !options.read.empty()) {
+        GUID provider_id = GUID_NULL;
+        if (!options.provider.empty()) {
+            const auto provider = vssapi::providers::by_name(coordinator->providers(), options.provider);
+            if (!provider) {
+                return usage_error("no provider named '" + options.provider +
+                                   "' (vssctl providers lists them: simulated, live, copy, btrfs, reflink)");
+            }
+            provider_id = provider->id();
+        }
+        std::vector<std::u16string> volumes;
+        for (const std::string &volume : options.volumes) {
+            volumes.push_back(vssapi::com::utf8_to_utf16(volume));
+        }
+        backup.choose_snapshots(provider_id, std::move(volumes), vssapi::com::utf8_to_utf16(options.read));
+    }
     vssapi::retry(
         policy,
         [&](IVssBackupComponents *fresh, unsigned number) {
@@ -244,6 +273,30 @@ int run_command(const Options &options)
         }
     }
     return finish(run, last, progress, options.json, out);
+}
+
+// ---- providers --------------------------------------------------------------
+
+int providers_command(const Options &options)
+{
+    const auto coordinator = core::Coordinator::create(scenario::program_options());
+    nlohmann::ordered_json listed = nlohmann::ordered_json::array();
+    for (const auto &provider : coordinator->providers()) {
+        const core::ProviderInfo info = provider->info();
+        const std::string id = "{" + vssapi::com::format_guid(info.id) + "}";
+        if (options.json) {
+            listed.push_back({{"name", utf8(info.name)}, {"type", "software"}, {"id", id}, {"version", utf8(info.version)},
+                              {"default", provider == coordinator->provider()}});
+        } else {
+            std::printf("Provider name: '%s'%s\n   Provider type: Software\n   Provider Id: %s\n   Version: %s\n\n",
+                        utf8(info.name).c_str(), provider == coordinator->provider() ? " (the default)" : "",
+                        id.c_str(), utf8(info.version).c_str());
+        }
+    }
+    if (options.json) {
+        std::printf("%s\n", listed.dump(2).c_str());
+    }
+    return kExitSucceeded;
 }
 
 // ---- restore ----------------------------------------------------------------
@@ -393,9 +446,10 @@ int main(int argc, char **argv)
             return kExitSucceeded;
         }
         const bool takes_value = argument == "--save-bcd" || argument == "--bcd" || argument == "--prefix" ||
-                                 argument == "--dll64" || argument == "--dll32";
+                                 argument == "--dll64" || argument == "--dll32" || argument == "--provider" ||
+                                 argument == "--volume" || argument == "--read";
         if (takes_value && i + 1 >= argc) {
-            return usage_error(argument + " needs a file name");
+            return usage_error(argument + (argument == "--provider" ? " needs a name" : " needs a file name"));
         }
         if (argument == "--prefix") {
             options.wine.prefix = argv[++i];
@@ -407,6 +461,12 @@ int main(int argc, char **argv)
             options.save_bcd = argv[++i];
         } else if (argument == "--bcd") {
             options.bcd = argv[++i];
+        } else if (argument == "--provider") {
+            options.provider = argv[++i];
+        } else if (argument == "--volume") {
+            options.volumes.push_back(argv[++i]);
+        } else if (argument == "--read") {
+            options.read = argv[++i];
         } else if (argument == "--json") {
             options.json = true;
         } else if (argument == "--retry") {
@@ -428,7 +488,7 @@ int main(int argc, char **argv)
     }
     const bool wine_command = options.command == "wine-install" || options.command == "wine-uninstall";
     const bool known = options.command == "run" || options.command == "restore" || options.command == "writers" ||
-                       options.command == "explain" || wine_command;
+                       options.command == "explain" || options.command == "providers" || wine_command;
     if (!known) {
         return usage_error("unknown command '" + options.command + "'");
     }
@@ -445,6 +505,16 @@ int main(int argc, char **argv)
         }
         return options.command == "wine-install" ? vssctl::wine_install(options.wine)
                                                  : vssctl::wine_uninstall(options.wine);
+    }
+    const bool snapshot_options = !options.provider.empty() || !options.volumes.empty() || !options.read.empty();
+    if (snapshot_options && options.command != "run") {
+        return usage_error("--provider, --volume and --read apply to run only");
+    }
+    if (options.command == "providers") {
+        if (!options.arguments.empty()) {
+            return usage_error("providers takes no arguments");
+        }
+        return providers_command(options);
     }
     if (options.command == "explain" ? options.arguments.empty() : options.arguments.size() != 1) {
         return usage_error(options.command == "explain" ? "explain takes one or more HRESULTs"

@@ -121,6 +121,16 @@ void print_step(std::FILE *out, const StepReport &step, TimePoint origin)
 
 void print_attempt_outcome(std::FILE *out, const AttemptReport &attempt)
 {
+    if (!attempt.snapshots.empty()) {
+        std::fprintf(out, "\nSnapshots (where a backup tool reads them):\n");
+        for (const SnapshotRow &snapshot : attempt.snapshots) {
+            std::fprintf(out, "  %s -> %s  [%s]\n", snapshot.volume.c_str(), snapshot.device.c_str(),
+                         snapshot.provider.c_str());
+            if (!snapshot.read.empty()) {
+                std::fprintf(out, "    read %s\n", snapshot.read.c_str());
+            }
+        }
+    }
     if (attempt.outcome == S_OK) {
         std::fprintf(out, "\nOutcome: every writer succeeded\n");
         return;
@@ -288,6 +298,17 @@ nlohmann::ordered_json run_to_json(const RunReport &run)
                                 {"trace", trace}});
         if (!attempt.requester_calls.empty()) {
             attempts.back()["requester_calls"] = attempt.requester_calls; // a restore's choices
+        }
+        if (!attempt.snapshots.empty()) {
+            json snapshots = json::array();
+            for (const SnapshotRow &snapshot : attempt.snapshots) {
+                snapshots.push_back(json{{"volume", snapshot.volume}, {"device", snapshot.device},
+                                         {"provider", snapshot.provider}});
+                if (!snapshot.read.empty()) {
+                    snapshots.back()["read"] = snapshot.read;
+                }
+            }
+            attempts.back()["snapshots"] = snapshots;
         }
     }
     json report = json::object();
