@@ -92,16 +92,48 @@ std::mutex g_environment_lock;
 std::optional<std::string> g_environment_error;
 LoadedScenario *g_environment_scenario = nullptr; // lives as long as the process, like the default coordinator
 
+void remember_error(const std::string &error)
+{
+    const std::lock_guard<std::mutex> hold(g_environment_lock);
+    g_environment_error = error;
+}
+
+// VSSAPI_PROVIDER names the default provider of the process's coordinator
+// (a program's AddToSnapshotSet with GUID_NULL): the configuration's choice
+// of C-5.5. A name no provider has is an error, never a fallback.
+bool choose_default_provider(core::CoordinatorOptions &options)
+{
+    const char *name = std::getenv(kProviderVariable);
+    if (name == nullptr || *name == 0) {
+        return true;
+    }
+    if (auto provider = providers::by_name(options.more_providers, name)) {
+        options.provider = std::move(provider);
+        return true;
+    }
+    const std::string error = std::string(kProviderVariable) + "=" + name +
+                              ": no such provider (simulated, live, copy, btrfs, reflink)";
+    std::fprintf(stderr, "openvss: %s\n", error.c_str());
+    remember_error(error);
+    return false;
+}
+
 std::shared_ptr<core::Coordinator> coordinator_from_environment()
 {
     const char *path = std::getenv(kScenarioVariable);
     if (path == nullptr || *path == 0) {
-        return core::Coordinator::create(program_options());
+        core::CoordinatorOptions options = program_options();
+        choose_default_provider(options);
+        return core::Coordinator::create(std::move(options));
     }
     ParseResult parsed = parse_scenario_file(path);
     std::string error;
     if (parsed.scenario) {
-        auto coordinator = core::Coordinator::create(coordinator_options(*parsed.scenario, false));
+        core::CoordinatorOptions options = coordinator_options(*parsed.scenario, false);
+        if (!choose_default_provider(options)) {
+            return core::Coordinator::create(program_options());
+        }
+        auto coordinator = core::Coordinator::create(std::move(options));
         std::unique_ptr<LoadedScenario> loaded;
         if (SUCCEEDED(LoadedScenario::load(coordinator, *parsed.scenario, loaded, error))) {
             g_environment_scenario = loaded.release();
@@ -111,10 +143,7 @@ std::shared_ptr<core::Coordinator> coordinator_from_environment()
         error = parsed.error->to_string();
     }
     std::fprintf(stderr, "openvss: %s=%s: %s\n", kScenarioVariable, path, error.c_str());
-    {
-        const std::lock_guard<std::mutex> hold(g_environment_lock);
-        g_environment_error = error;
-    }
+    remember_error(error);
     return core::Coordinator::create(program_options()); // no half-loaded scenario
 }
 

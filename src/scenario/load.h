@@ -48,6 +48,10 @@ private:
 
 // The environment variable that names a scenario for the default coordinator.
 inline constexpr const char *kScenarioVariable = "VSSAPI_SCENARIO";
+// The environment variable that names the default coordinator's default
+// provider ("live", "copy", ...; unset: simulated). An unknown name is an
+// error as a broken scenario file is.
+inline constexpr const char *kProviderVariable = "VSSAPI_PROVIDER";
 
 // Makes the default coordinator come from VSSAPI_SCENARIO when it is set
 // (read once, at the first use of the default coordinator). Idempotent.

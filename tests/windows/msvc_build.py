@@ -19,7 +19,8 @@ from pathlib import Path
 
 SYSTEM_IMPORTS = {
     "kernel32.dll": ["ExitProcess", "Sleep", "GetStdHandle", "WriteFile", "GetProcessHeap", "HeapAlloc", "HeapFree",
-                     "LoadLibraryExW", "GetProcAddress"],
+                     "LoadLibraryExW", "GetProcAddress", "CreateFileW", "ReadFile", "CloseHandle", "CreateDirectoryW",
+                     "GetFileAttributesW", "DeleteFileW", "RemoveDirectoryW"],
     "oleaut32.dll": ["SysAllocString", "SysFreeString"],
     "ole32.dll": ["CoTaskMemAlloc", "CoTaskMemFree"],
     "msvcrt.dll": ["_CxxThrowException", "__CxxFrameHandler3"],
@@ -27,7 +28,8 @@ SYSTEM_IMPORTS = {
 # x86 __stdcall argument bytes of the system functions above.
 X86_BYTES = {"ExitProcess": 4, "Sleep": 4, "GetStdHandle": 4, "WriteFile": 20, "GetProcessHeap": 0,
              "HeapAlloc": 12, "HeapFree": 12, "LoadLibraryExW": 12, "GetProcAddress": 8, "SysAllocString": 4, "SysFreeString": 4,
-             "CoTaskMemAlloc": 4, "CoTaskMemFree": 4, "_CxxThrowException": 8,
+             "CoTaskMemAlloc": 4, "CoTaskMemFree": 4, "_CxxThrowException": 8, "CreateFileW": 28, "ReadFile": 20,
+             "CloseHandle": 4, "CreateDirectoryW": 8, "GetFileAttributesW": 4, "DeleteFileW": 4, "RemoveDirectoryW": 4,
              "__CxxFrameHandler3": None}  # None: __cdecl
 
 

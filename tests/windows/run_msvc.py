@@ -27,9 +27,13 @@ def main() -> int:
     parser.add_argument("--program", required=True)
     parser.add_argument("--scenario")
     parser.add_argument("--golden")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the program")
     args = parser.parse_args()
 
     env = dict(os.environ)
+    for setting in args.env:
+        name, _, value = setting.partition("=")
+        env[name] = value
     if args.scenario:
         env["VSSAPI_SCENARIO"] = windows_path(Path(args.scenario))
     program = Path(args.program).resolve()
