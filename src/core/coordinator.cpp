@@ -94,6 +94,11 @@ std::shared_ptr<SnapshotProvider> Coordinator::find_provider(const GUID &id) con
             return provider;
         }
     }
+    // Programs name Microsoft's software provider by its id (restic does) to
+    // mean the system's own provider: that is the configured default here.
+    if (IsEqualGUID(id, kInMemoryProviderId)) {
+        return provider_;
+    }
     return nullptr;
 }
 

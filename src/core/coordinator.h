@@ -74,7 +74,9 @@ public:
     void set_provider(std::shared_ptr<SnapshotProvider> provider);
     // Providers are chosen by id, never by a silent fallback (C-5.5).
     std::vector<std::shared_ptr<SnapshotProvider>> providers() const; // the default first
-    std::shared_ptr<SnapshotProvider> find_provider(const GUID &id) const; // GUID_NULL: the default; null: none
+    // GUID_NULL, and Microsoft's software provider id when no provider has it
+    // (VSSAPI_PROVIDER made another the default): the default. Null: none.
+    std::shared_ptr<SnapshotProvider> find_provider(const GUID &id) const;
     HRESULT register_provider(std::shared_ptr<SnapshotProvider> provider);
     HRESULT unregister_provider(const GUID &id);
     // Hands removed snapshot records back to the providers that made them.

@@ -295,3 +295,31 @@ TEST_CASE("C-5.6 a commit that outlives the hold window: no set, and what it mak
     VSS_SNAPSHOT_PROP prop{};
     CHECK(requester->GetSnapshotProperties(id, &prop) == VSS_E_OBJECT_NOT_FOUND);
 }
+
+TEST_CASE("C-5.5 Microsoft's software provider id names the configured default provider, as on Windows")
+{
+    // restic asks IsVolumeSupported of {b5946137-...} by name; with `live` the
+    // default (VSSAPI_PROVIDER=live) that must be the live provider.
+    Scratch scratch("c55ms");
+    CoordinatorOptions options = with_providers(scratch.store());
+    options.provider = std::make_shared<vssapi::providers::LiveProvider>();
+    Isolated isolated(options);
+    TestWriter writer{u"Writer", test_guid(1)};
+    Requester requester;
+    requester.gather();
+    const std::u16string volume = wide(scratch.volume());
+    BOOL supported = FALSE;
+    CHECK(requester->IsVolumeSupported(vssapi::core::kInMemoryProviderId, const_cast<VSS_PWSZ>(W(volume.c_str())),
+                                       &supported) == S_OK);
+    CHECK(supported == TRUE);
+    REQUIRE(requester->StartSnapshotSet(&requester.snapshot_set_id) == S_OK);
+    VSS_ID id{};
+    REQUIRE(requester->AddToSnapshotSet(const_cast<VSS_PWSZ>(W(volume.c_str())), vssapi::core::kInMemoryProviderId,
+                                        &id) == S_OK);
+    REQUIRE(requester.run(&IVssBackupComponents::PrepareForBackup) == VSS_S_ASYNC_FINISHED);
+    REQUIRE(requester.run(&IVssBackupComponents::DoSnapshotSet) == VSS_S_ASYNC_FINISHED);
+    VSS_SNAPSHOT_PROP prop{};
+    REQUIRE(requester->GetSnapshotProperties(id, &prop) == S_OK);
+    CHECK(IsEqualGUID(prop.m_ProviderId, kLiveProviderId));
+    VssFreeSnapshotProperties(&prop);
+}
