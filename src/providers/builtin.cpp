@@ -18,6 +18,7 @@ std::vector<std::shared_ptr<core::SnapshotProvider>> builtin()
 #ifdef __linux__
         std::make_shared<BtrfsProvider>(),
         std::make_shared<ReflinkProvider>(),
+        std::make_shared<CopyProvider>(std::filesystem::path(), true), // fsfreeze
 #endif
     };
 }
@@ -37,6 +38,8 @@ std::shared_ptr<core::SnapshotProvider> by_name(const std::vector<std::shared_pt
         wanted = kBtrfsProviderId;
     } else if (name == "reflink") {
         wanted = kReflinkProviderId;
+    } else if (name == "fsfreeze") {
+        wanted = kFsfreezeProviderId;
 #endif
     } else {
         return nullptr;

@@ -11,13 +11,18 @@
 namespace vssapi::providers {
 
 extern const GUID kCopyProviderId;
+extern const GUID kFsfreezeProviderId;
 
 class CopyProvider final : public core::SnapshotProvider {
 public:
-    // `store`: where copies go (empty: <temp>/openvss-snapshots).
-    explicit CopyProvider(std::filesystem::path store = {});
+    // `store`: where copies go (empty: <temp>/openvss-snapshots). `freeze`
+    // (Linux, the `fsfreeze` provider): the volume's file system is frozen
+    // (FIFREEZE) while it is copied, so the copy is consistent as a whole and
+    // the writers' OnFreeze/OnThaw bracket a real freeze; the store must be on
+    // another file system.
+    explicit CopyProvider(std::filesystem::path store = {}, bool freeze = false);
 
-    GUID id() const override { return kCopyProviderId; }
+    GUID id() const override { return freeze_ ? kFsfreezeProviderId : kCopyProviderId; }
     core::ProviderInfo info() const override;
     HRESULT resolve_volume(std::u16string_view volume, core::VolumeName &name) const override;
     HRESULT commit(core::SnapshotSetRequest &request) override;
@@ -26,7 +31,10 @@ public:
     const std::filesystem::path &store() const noexcept { return store_; }
 
 private:
+    bool freezable(const std::filesystem::path &volume) const;
+
     std::filesystem::path store_;
+    bool freeze_ = false;
 };
 
 } // namespace vssapi::providers

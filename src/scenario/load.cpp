@@ -59,7 +59,7 @@ HRESULT LoadedScenario::load(std::shared_ptr<core::Coordinator> coordinator, con
     loaded->previous_provider_ = loaded->coordinator_->provider();
     std::shared_ptr<core::SnapshotProvider> base = loaded->previous_provider_;
     if (loaded->scenario_.provider.name != ProviderName::Default) {
-        static constexpr const char *kNames[] = {"", "simulated", "live", "copy", "btrfs", "reflink"};
+        static constexpr const char *kNames[] = {"", "simulated", "live", "copy", "btrfs", "reflink", "fsfreeze"};
         const char *name = kNames[static_cast<int>(loaded->scenario_.provider.name)];
         base = providers::by_name(loaded->coordinator_->providers(), name);
         if (!base) {
@@ -112,7 +112,7 @@ bool choose_default_provider(core::CoordinatorOptions &options)
         return true;
     }
     const std::string error = std::string(kProviderVariable) + "=" + name +
-                              ": no such provider (simulated, live, copy, btrfs, reflink)";
+                              ": no such provider (simulated, live, copy, btrfs, reflink, fsfreeze)";
     std::fprintf(stderr, "openvss: %s\n", error.c_str());
     remember_error(error);
     return false;

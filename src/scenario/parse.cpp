@@ -109,6 +109,7 @@ constexpr Choice<ProviderName> kProviderNames[] = {
     {"copy", ProviderName::Copy},
     {"btrfs", ProviderName::Btrfs},
     {"reflink", ProviderName::Reflink},
+    {"fsfreeze", ProviderName::Fsfreeze},
 };
 constexpr Choice<Ending> kEndings[] = {
     {"true", Ending::ReturnTrue},

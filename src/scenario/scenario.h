@@ -70,6 +70,7 @@ enum class ProviderName {
     Copy,      // a copy of the volume's folder tree at commit
     Btrfs,     // a read-only btrfs snapshot (Linux)
     Reflink,   // a reflink copy (Linux, XFS or btrfs)
+    Fsfreeze,  // a copy with the file system frozen (Linux)
 };
 
 struct ProviderBehaviour {

@@ -74,7 +74,8 @@ Options:
   --bcd FILE          `restore` only: the saved document to restore from.
   --provider NAME     `run` only: the provider of the snapshots: simulated (the default; device
                       names that open nothing), live (the volume as it is now), copy (a copy of
-                      the volume's folder tree at the commit), btrfs or reflink (Linux). With any
+                      the volume's folder tree at the commit), btrfs, reflink or fsfreeze (Linux).
+                      With any
                       but simulated, volumes are folders (--volume).
   --volume PATH       `run` only, repeatable: snapshot PATH instead of the scenario's drives.
   --read FILE         `run` only: after the commit, read FILE (relative to each volume) through
@@ -236,7 +237,7 @@ int run_command(const Options &options)
             const auto provider = vssapi::providers::by_name(coordinator->providers(), options.provider);
             if (!provider) {
                 return usage_error("no provider named '" + options.provider +
-                                   "' (vssctl providers lists them: simulated, live, copy, btrfs, reflink)");
+                                   "' (vssctl providers lists them: simulated, live, copy, btrfs, reflink, fsfreeze)");
             }
             provider_id = provider->id();
         }

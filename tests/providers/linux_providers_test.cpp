@@ -21,6 +21,7 @@ using namespace conformance;
 namespace fs = std::filesystem;
 using vssapi::providers::kBtrfsProviderId;
 using vssapi::providers::kCopyProviderId;
+using vssapi::providers::kFsfreezeProviderId;
 using vssapi::providers::kReflinkProviderId;
 
 namespace {
@@ -207,4 +208,40 @@ TEST_CASE("C-5.6 a set whose second provider fails: the btrfs snapshot of the fi
         CHECK(writer.count(On::Abort) == 1);
     }
     fs::remove_all(other);
+}
+
+TEST_CASE("C-5.5 fsfreeze: the file system is frozen for the copy between OnFreeze and OnThaw, then thawed")
+{
+    Mounted xfs("xfs-frozen", "mkfs.xfs -q");
+    fs::create_directories(xfs.dir / "db");
+    const fs::path file = xfs.dir / "db" / "table.dat";
+    write(file, "before");
+    Isolated isolated(builtin_providers());
+    TestWriter writer{u"Database", test_guid(1)};
+    writer.on(On::Freeze, [&](TestWriter &, IVssWriterComponents *) {
+        write(file, "as frozen");
+        return true;
+    });
+    writer.on(On::Thaw, [&](TestWriter &, IVssWriterComponents *) {
+        write(file, "after thaw"); // would block for ever if the file system were still frozen
+        return true;
+    });
+    {
+        Requester requester;
+        const Taken taken = take(requester, {{xfs.dir / "db", kFsfreezeProviderId}});
+        REQUIRE(taken.done == VSS_S_ASYNC_FINISHED);
+        CHECK(read(device(taken.devices[0]) / "table.dat") == "as frozen");
+        CHECK(read(file) == "after thaw");
+    }
+    // The store is on another file system (temp); a volume on the store's own one cannot be frozen for it.
+    const fs::path same = fs::temp_directory_path() / "openvss-fsfreeze-same";
+    fs::create_directories(same);
+    Requester requester;
+    requester.gather();
+    REQUIRE(requester->StartSnapshotSet(&requester.snapshot_set_id) == S_OK);
+    const std::u16string name = vssapi::providers::from_path(same);
+    VSS_ID id{};
+    CHECK(requester->AddToSnapshotSet(const_cast<VSS_PWSZ>(W(name.c_str())), kFsfreezeProviderId, &id) ==
+          VSS_E_VOLUME_NOT_SUPPORTED);
+    fs::remove_all(same);
 }
