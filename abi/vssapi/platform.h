@@ -248,6 +248,31 @@ struct IUnknown {
 #endif
 typedef IUnknown *LPUNKNOWN;
 
+/* VARIANT, only as far as the provider interfaces need it (vsprov.h passes one
+ * by value): the layout and size of Windows' (16 bytes on 32-bit, 24 on 64-bit),
+ * with the members a VSS property uses. */
+typedef unsigned short VARTYPE;
+typedef short VARIANT_BOOL;
+typedef struct tagVARIANT {
+    VARTYPE vt;
+    WORD wReserved1;
+    WORD wReserved2;
+    WORD wReserved3;
+    union {
+        LONGLONG llVal;
+        LONG lVal;
+        VARIANT_BOOL boolVal;
+        BSTR bstrVal;
+        PVOID byref;
+        PVOID record[2]; /* BRECORD: the largest member, which sets the size */
+    };
+} VARIANT;
+#define VT_EMPTY 0
+#define VT_I4 3
+#define VT_BSTR 8
+#define VT_BOOL 11
+#define VT_I8 20
+
 /* OLESTR("text") is the Windows way to write a WCHAR literal: L"" there, u"" here. */
 #define OLESTR(str) u##str
 

@@ -460,6 +460,20 @@ VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_register_provider(vss_coordin
 VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_unregister_provider(vss_coordinator *coordinator,
                                                                        const vss_guid *id) VSSAPI_NOTHROW;
 
+/* A provider written in C++ against vsprov.h: `provider` is its IUnknown *, an object that
+ * implements IVssSoftwareSnapshotProvider and IVssProviderCreateSnapshotSet (E_NOINTERFACE
+ * otherwise) and may implement IVssProviderNotifications. info names it (id not all zero,
+ * name, version; type VSS_PROV_SOFTWARE); the object is held (AddRef) until
+ * vss_coordinator_unregister_provider or the coordinator's release, told OnLoad(NULL) now and
+ * OnUnload(TRUE) then. The coordinator calls SetContext, BeginPrepareSnapshot per volume, the
+ * seven steps of IVssProviderCreateSnapshotSet in order (AbortSnapshots when one fails),
+ * GetSnapshotProperties for each snapshot's m_pwszSnapshotDeviceObject (strings from
+ * CoTaskMemAlloc, freed by the library), IsVolumeSupported and DeleteSnapshots; never the
+ * others. VSS_E_PROVIDER_ALREADY_REGISTERED for an id in use. */
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_register_com_provider(vss_coordinator *coordinator,
+                                                                         const vss_provider_info *info,
+                                                                         void *provider) VSSAPI_NOTHROW;
+
 /* ---- the Backup Components Document and the restore (contract C-8), 1.1 ---- */
 
 /* SaveAsXML: the document as UTF-8 XML (vss_free), from PrepareForBackup's end on. */

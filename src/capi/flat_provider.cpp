@@ -5,13 +5,12 @@
 #include "capi/sized.h"
 #include "com/utf.h"
 #include "core/coordinator.h"
+#include "providers/com_provider.h"
 #include "providers/folder_volume.h"
 #include "requester/backup_components.h"
 
-#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <string>
 
 using namespace vssapi::capi;
@@ -23,9 +22,10 @@ VSSAPI_FIRST_LAYOUT(vss_provider_callbacks, VSS_PROVIDER_CALLBACKS_SIZE_V1)
 
 namespace {
 
-// A provider of callbacks. Calls are counted so that unregistering waits for
-// the running ones and none starts after it (the header's promise).
-class CallbackProvider final : public core::SnapshotProvider {
+// A provider of callbacks. Calls are counted (UserProvider) so that
+// unregistering waits for the running ones and none starts after it (the
+// header's promise).
+class CallbackProvider final : public providers::UserProvider {
 public:
     CallbackProvider(const vss_provider_callbacks &callbacks, void *user)
         : callbacks_(callbacks), user_(user), id_(to_guid(callbacks.id)), name_(com::utf8_to_utf16(callbacks.name)),
@@ -141,44 +141,12 @@ public:
         }
     }
 
-    // No call starts after this; waits for the running ones.
-    void close() noexcept
-    {
-        std::unique_lock<std::mutex> hold(lock_);
-        closed_ = true;
-        idle_.wait(hold, [this] { return running_ == 0; });
-    }
-
 private:
-    struct Call {
-        const CallbackProvider &provider;
-        bool admitted = false;
-        explicit Call(const CallbackProvider &owner) noexcept : provider(owner)
-        {
-            const std::lock_guard<std::mutex> hold(provider.lock_);
-            admitted = !provider.closed_;
-            provider.running_ += admitted ? 1 : 0;
-        }
-        ~Call()
-        {
-            if (admitted) {
-                const std::lock_guard<std::mutex> hold(provider.lock_);
-                if (--provider.running_ == 0) {
-                    provider.idle_.notify_all();
-                }
-            }
-        }
-    };
-
     vss_provider_callbacks callbacks_;
     void *const user_;
     const GUID id_;
     const std::u16string name_;
     const std::u16string version_;
-    mutable std::mutex lock_;
-    mutable std::condition_variable idle_;
-    mutable int running_ = 0;
-    bool closed_ = false;
 };
 
 } // namespace
@@ -269,9 +237,45 @@ try {
     const HRESULT hr = IsEqualGUID(wanted, GUID_NULL) || !provider ? VSS_E_PROVIDER_NOT_REGISTERED
                                                                    : service->unregister_provider(wanted);
     if (hr == S_OK) {
-        if (auto *callbacks = dynamic_cast<CallbackProvider *>(provider.get())) {
-            callbacks->close();
+        if (auto *user = dynamic_cast<vssapi::providers::UserProvider *>(provider.get())) {
+            user->close();
         }
+    }
+    return check(__func__, hr);
+}
+VSSAPI_FLAT_CATCH
+
+VSSAPI_EXPORT vss_hresult VSS_CALL vss_coordinator_register_com_provider(vss_coordinator *coordinator,
+                                                                         const vss_provider_info *info,
+                                                                         void *provider) noexcept
+try {
+    VSSAPI_FLAT_REQUIRE_SIZED(info)
+    const vss_provider_info given = read_sized(*info);
+    VSSAPI_FLAT_REQUIRE(provider != nullptr, "provider is NULL")
+    VSSAPI_FLAT_REQUIRE(!IsEqualGUID(to_guid(given.id), GUID_NULL), "info->id is all zero")
+    VSSAPI_FLAT_REQUIRE(given.name != nullptr, "info->name is NULL")
+    VSSAPI_FLAT_REQUIRE(given.type == VSS_PROV_SOFTWARE, "info->type is not VSS_PROV_SOFTWARE (2): only software providers plug in")
+    vssapi::core::ProviderInfo described;
+    described.id = to_guid(given.id);
+    described.name = vssapi::com::utf8_to_utf16(given.name);
+    described.type = VSS_PROV_SOFTWARE;
+    described.version = vssapi::com::utf8_to_utf16(given.version != nullptr ? given.version : "1.0");
+    std::shared_ptr<vssapi::providers::ComProvider> made;
+    HRESULT hr = vssapi::providers::ComProvider::create(described, static_cast<IUnknown *>(provider), made);
+    if (FAILED(hr)) {
+        return fail(__func__, hr, "the object lacks IVssSoftwareSnapshotProvider or IVssProviderCreateSnapshotSet");
+    }
+    const auto service = coordinator_of(coordinator);
+    if (service->find_provider(described.id)) {
+        return check(__func__, VSS_E_PROVIDER_ALREADY_REGISTERED);
+    }
+    hr = made->load();
+    if (FAILED(hr)) {
+        return fail(__func__, hr, "the provider's OnLoad failed");
+    }
+    hr = service->register_provider(made);
+    if (FAILED(hr)) {
+        made->close();
     }
     return check(__func__, hr);
 }

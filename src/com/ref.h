@@ -9,10 +9,13 @@ struct Ref {
     Ref() = default;
     Ref(const Ref &) = delete;
     Ref &operator=(const Ref &) = delete;
-    ~Ref()
+    ~Ref() { reset(); }
+    void reset()
     {
         if (p != nullptr) {
-            p->Release();
+            T *const gone = p;
+            p = nullptr;
+            gone->Release();
         }
     }
     T **out() { return &p; }

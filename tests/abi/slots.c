@@ -3,6 +3,7 @@
  * Compiled as C (the C view), compared by slots_test.cpp with the SDK's slot
  * numbers typed from vss-facts.md section 3. */
 #include <vsbackup.h>
+#include <vsprov.h>
 
 #include <stddef.h>
 
@@ -76,6 +77,34 @@ const struct vssapi_slot_row vssapi_c_slots[] = {
     SLOT(IVssBackupComponentsEx4, RecoverSet),
     SLOT(IVssBackupComponentsEx4, GetSessionId),
     SLOT(IVssBackupComponentsEx4, GetRootAndLogicalPrefixPaths),
+    SLOT(IVssSoftwareSnapshotProvider, QueryInterface),
+    SLOT(IVssSoftwareSnapshotProvider, AddRef),
+    SLOT(IVssSoftwareSnapshotProvider, Release),
+    SLOT(IVssSoftwareSnapshotProvider, SetContext),
+    SLOT(IVssSoftwareSnapshotProvider, GetSnapshotProperties),
+    SLOT(IVssSoftwareSnapshotProvider, Query),
+    SLOT(IVssSoftwareSnapshotProvider, DeleteSnapshots),
+    SLOT(IVssSoftwareSnapshotProvider, BeginPrepareSnapshot),
+    SLOT(IVssSoftwareSnapshotProvider, IsVolumeSupported),
+    SLOT(IVssSoftwareSnapshotProvider, IsVolumeSnapshotted),
+    SLOT(IVssSoftwareSnapshotProvider, SetSnapshotProperty),
+    SLOT(IVssSoftwareSnapshotProvider, RevertToSnapshot),
+    SLOT(IVssSoftwareSnapshotProvider, QueryRevertStatus),
+    SLOT(IVssProviderCreateSnapshotSet, QueryInterface),
+    SLOT(IVssProviderCreateSnapshotSet, AddRef),
+    SLOT(IVssProviderCreateSnapshotSet, Release),
+    SLOT(IVssProviderCreateSnapshotSet, EndPrepareSnapshots),
+    SLOT(IVssProviderCreateSnapshotSet, PreCommitSnapshots),
+    SLOT(IVssProviderCreateSnapshotSet, CommitSnapshots),
+    SLOT(IVssProviderCreateSnapshotSet, PostCommitSnapshots),
+    SLOT(IVssProviderCreateSnapshotSet, PreFinalCommitSnapshots),
+    SLOT(IVssProviderCreateSnapshotSet, PostFinalCommitSnapshots),
+    SLOT(IVssProviderCreateSnapshotSet, AbortSnapshots),
+    SLOT(IVssProviderNotifications, QueryInterface),
+    SLOT(IVssProviderNotifications, AddRef),
+    SLOT(IVssProviderNotifications, Release),
+    SLOT(IVssProviderNotifications, OnLoad),
+    SLOT(IVssProviderNotifications, OnUnload),
     SLOT(IVssAsync, QueryInterface),
     SLOT(IVssAsync, AddRef),
     SLOT(IVssAsync, Release),

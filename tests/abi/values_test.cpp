@@ -4,6 +4,7 @@
 #include "com/guid.h"
 
 #include <vsbackup.h>
+#include <vsprov.h>
 
 #include <doctest/doctest.h>
 
@@ -356,6 +357,10 @@ const IidRow kIids[] = {
     {"IID_IVssCreateWriterMetadataEx", &IID_IVssCreateWriterMetadataEx, "9f21981d-d469-4349-b807-39e64e4674e1"},
     {"IID_IVssCreateExpressWriterMetadata", &IID_IVssCreateExpressWriterMetadata, "9c772e77-b26e-427f-92dd-c996f41ea5e3"},
     {"IID_IVssExpressWriter", &IID_IVssExpressWriter, "e33affdc-59c7-47b1-97d5-4266598f6235"},
+    // vsprov.h (the SDK's and mingw-w64's)
+    {"IID_IVssSoftwareSnapshotProvider", &IID_IVssSoftwareSnapshotProvider, "609e123e-2c5a-44d3-8f01-0b1d9a47d1ff"},
+    {"IID_IVssProviderCreateSnapshotSet", &IID_IVssProviderCreateSnapshotSet, "5f894e5b-1e39-4778-8e23-9abad9f0e08c"},
+    {"IID_IVssProviderNotifications", &IID_IVssProviderNotifications, "e561901f-03a5-4afe-86d0-72baeece7004"},
     {"IID_IUnknown", &IID_IUnknown, "00000000-0000-0000-c000-000000000046"},
     {"GUID_NULL", &GUID_NULL, "00000000-0000-0000-0000-000000000000"},
 };
@@ -417,6 +422,8 @@ TEST_CASE("C-1.1 every IID equals the SDK's")
 TEST_CASE("C-1.1 base type widths")
 {
     CHECK(sizeof(GUID) == 16);
+    // VARIANT goes by value to SetSnapshotProperty: Windows' size on each.
+    CHECK(sizeof(VARIANT) == (sizeof(void *) == 8 ? 24 : 16));
     CHECK(sizeof(VSS_ID) == 16);
     CHECK(offsetof(GUID, Data4) == 8);
     CHECK(sizeof(HRESULT) == 4);
