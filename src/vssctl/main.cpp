@@ -18,6 +18,8 @@
 #include <vssapi/retry.h>
 #include <vssapi/vssapi.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,6 +27,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -379,16 +382,70 @@ bool parse_hresult(const std::string &text, HRESULT &out)
     return parsed.has_value();
 }
 
+// Where the rules are explained: docs/contract.md in the source, installed by
+// docs/meson.build into datadir/doc/openvss. Each rule has the anchor of its id
+// in lower case ("#c-7.1").
+constexpr char kContractDocument[] = "docs/contract.md";
+#ifdef VSSCTL_DATADIR
+constexpr char kInstalledContract[] = VSSCTL_DATADIR "/doc/openvss/contract.md";
+#else
+constexpr char kInstalledContract[] = "share/doc/openvss/contract.md";
+#endif
+
+// The rule ids ("C-7.1") that the texts printed for `hr` cite, in order, each
+// once: taken from the texts themselves so the pointer cannot disagree with them.
+std::vector<std::string> cited_rules(HRESULT hr)
+{
+    std::vector<std::string> rules;
+    const auto digits = [](std::string_view text, std::size_t at) {
+        std::size_t end = at;
+        while (end < text.size() && text[end] >= '0' && text[end] <= '9') {
+            ++end;
+        }
+        return end - at;
+    };
+    for (const std::string_view text : {std::string_view(core::producer(hr)), std::string_view(core::retry_advice(hr))}) {
+        for (std::size_t at = text.find("C-"); at != std::string_view::npos; at = text.find("C-", at + 2)) {
+            const bool in_word = at > 0 && std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0;
+            const std::size_t section = digits(text, at + 2);
+            if (in_word || section == 0 || at + 2 + section >= text.size() || text[at + 2 + section] != '.') {
+                continue;
+            }
+            const std::size_t number = digits(text, at + 3 + section);
+            if (number == 0) {
+                continue;
+            }
+            std::string rule(text.substr(at, 3 + section + number));
+            if (std::find(rules.begin(), rules.end(), rule) == rules.end()) {
+                rules.push_back(std::move(rule));
+            }
+        }
+    }
+    return rules;
+}
+
+std::string rule_anchor(const std::string &rule)
+{
+    return "#c-" + rule.substr(2);
+}
+
 nlohmann::ordered_json explain_json(HRESULT hr)
 {
     const core::HresultText *row = core::find_hresult(hr);
+    const std::vector<std::string> rules = cited_rules(hr);
+    nlohmann::ordered_json links = nlohmann::ordered_json::array();
+    for (const std::string &rule : rules) {
+        links.push_back(kContractDocument + rule_anchor(rule));
+    }
     return {{"hex", hex(hr)},
             {"decimal", static_cast<long long>(hr)},
             {"name", row != nullptr ? nlohmann::ordered_json(row->name) : nullptr},
             {"meaning", row != nullptr ? row->meaning : "unknown to VSS"},
             {"producer", core::producer(hr)},
             {"retry_class", retry_class_name(core::retry_class(hr))},
-            {"retry", core::retry_advice(hr)}};
+            {"retry", core::retry_advice(hr)},
+            {"rules", {{"ids", rules}, {"links", links}, {"document", kContractDocument},
+                       {"installed", kInstalledContract}}}};
 }
 
 void print_explanation(HRESULT hr)
@@ -399,6 +456,16 @@ void print_explanation(HRESULT hr)
     std::printf("  Meaning:      %s\n", row != nullptr ? row->meaning : "unknown to VSS");
     std::printf("  Produced by:  %s\n", core::producer(hr));
     std::printf("  Retry:        %s\n", core::retry_advice(hr));
+    const std::vector<std::string> rules = cited_rules(hr);
+    if (!rules.empty()) {
+        std::string ids, anchors;
+        for (const std::string &rule : rules) {
+            ids += (ids.empty() ? "" : ", ") + rule;
+            anchors += (anchors.empty() ? kContractDocument : ", ") + rule_anchor(rule);
+        }
+        std::printf("  Rules:        %s \u2014 see %s (installed: %s)\n", ids.c_str(), anchors.c_str(),
+                    kInstalledContract);
+    }
 }
 
 // One code: an object (or a block of text); several: an array (or blocks).

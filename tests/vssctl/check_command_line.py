@@ -42,7 +42,8 @@ def main() -> int:
     expect("explain garbage", run("explain", "0xZZ"), 2, "is not an HRESULT", stream=2)
     expect("explain unknown code", run("explain", "0x80070020"), 1, "0x80070020", "not a code VSS defines")
     expect("explain by name", run("explain", "VSS_E_WRITERERROR_RETRYABLE"), 0, "0x800423F3",
-           "wait 10 minutes")
+           "wait 10 minutes", "Rules:        C-7.1, C-7.2", "docs/contract.md#c-7.1, #c-7.2",
+           "/doc/openvss/contract.md)")
 
     bad_files = sorted(Path(args.bad).glob("*.json"))
     for bad in bad_files:

@@ -5,7 +5,8 @@ Usage: check_explain.py [--wrapper WRAPPER] VSSCTL VSSERROR_H
 
 For each VSS_E_/VSS_S_ code the header defines: the name is the header's, the
 meaning is not empty, the producer is not the "not a VSS code" fallback, the
-retry class is contract C-7.1's, and the code given in hex, in decimal and by
+retry class is contract C-7.1's, the rule ids the texts cite are listed with
+their links into docs/contract.md, and the code given in hex, in decimal and by
 name explains the same way.
 """
 import argparse
@@ -20,6 +21,7 @@ RETRY_AFTER_WAIT = {
     "VSS_E_UNEXPECTED_PROVIDER_ERROR",
 }
 SHORT_BACK_OFF = {"VSS_E_SNAPSHOT_SET_IN_PROGRESS"}
+RULE_ID = re.compile(r"(?<![A-Za-z0-9])C-\d+\.\d+")
 
 
 def explain(args, codes):
@@ -63,6 +65,14 @@ def main() -> int:
             failures.append(f"{name}: retry class {hexed['retry_class']}, C-7.1 says {expected}")
         if not hexed["retry"]:
             failures.append(f"{name}: no retry guidance")
+        cited = list(dict.fromkeys(RULE_ID.findall(hexed["producer"] + " " + hexed["retry"])))
+        rules = hexed.get("rules", {})
+        if rules.get("ids") != cited or rules.get("document") != "docs/contract.md":
+            failures.append(f"{name}: rules {rules.get('ids')} in {rules.get('document')}, the texts cite {cited}")
+        elif rules.get("links") != [f"docs/contract.md#{rule.lower()}" for rule in cited]:
+            failures.append(f"{name}: rule links {rules.get('links')}")
+        elif not rules.get("installed", "").endswith("/doc/openvss/contract.md"):
+            failures.append(f"{name}: installed contract {rules.get('installed')!r}")
     for failure in failures:
         print(failure, file=sys.stderr)
     print(f"{len(names) - len({f.split(':')[0] for f in failures})} of {len(names)} VSS codes explained fully")
