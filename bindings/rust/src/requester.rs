@@ -217,7 +217,8 @@ impl Requester {
         name: &str,
         selected: bool,
     ) -> Result<()> {
-        let (class, path, name) = (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
+        let (class, path, name) =
+            (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
         // SAFETY: a live handle; the strings are read during the call.
         check(unsafe {
             sys::vss_requester_select_for_restore(
@@ -241,7 +242,8 @@ impl Requester {
         name: &str,
         options: &str,
     ) -> Result<()> {
-        let (class, path, name) = (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
+        let (class, path, name) =
+            (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
         let options = c_string(options, "options")?;
         // SAFETY: a live handle; the strings are read during the call.
         check(unsafe {
@@ -266,7 +268,8 @@ impl Requester {
         name: &str,
         status: crate::FileRestoreStatus,
     ) -> Result<()> {
-        let (class, path, name) = (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
+        let (class, path, name) =
+            (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
         // SAFETY: a live handle; the strings are read during the call.
         check(unsafe {
             sys::vss_requester_set_file_restore_status(

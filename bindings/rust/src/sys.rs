@@ -7,6 +7,10 @@
 //! returns an HRESULT and leaves [`vss_last_error_message`] on failure.
 //! The safe API of the crate root is built on these; use them directly only
 //! for what it does not cover.
+//!
+//! Every function and callback is `extern "system"`: the header's `VSS_CALL`
+//! is `__stdcall` on 32-bit Windows and the C convention everywhere else,
+//! which is exactly what Rust's "system" ABI means.
 #![allow(non_camel_case_types)]
 
 use std::os::raw::{c_char, c_void};
@@ -93,13 +97,15 @@ pub struct vss_writer_info {
 }
 
 /// What a handler returns: 1 true, 0 false (a veto), negative: it failed.
-pub type vss_handler = Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer) -> i32>;
-pub type vss_components_handler =
-    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, components: *mut vss_components) -> i32>;
+pub type vss_handler = Option<unsafe extern "system" fn(user: *mut c_void, writer: *mut vss_writer) -> i32>;
+pub type vss_components_handler = Option<
+    unsafe extern "system" fn(user: *mut c_void, writer: *mut vss_writer, components: *mut vss_components) -> i32,
+>;
 pub type vss_identify_handler =
-    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, metadata: *mut vss_metadata) -> i32>;
-pub type vss_backup_shutdown_handler =
-    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, snapshot_set_id: *const vss_guid) -> i32>;
+    Option<unsafe extern "system" fn(user: *mut c_void, writer: *mut vss_writer, metadata: *mut vss_metadata) -> i32>;
+pub type vss_backup_shutdown_handler = Option<
+    unsafe extern "system" fn(user: *mut c_void, writer: *mut vss_writer, snapshot_set_id: *const vss_guid) -> i32,
+>;
 
 /// NULL (`None`) handlers return true.
 #[repr(C)]
@@ -224,7 +230,7 @@ sized_struct!(
     vss_snapshot_props
 );
 
-extern "C" {
+extern "system" {
     // ---- library
     pub fn vss_version() -> *const c_char;
     pub fn vss_abi_version() -> i32;
@@ -450,6 +456,22 @@ extern "C" {
         out: *mut *mut vss_scenario,
     ) -> vss_hresult;
     pub fn vss_scenario_release(scenario: *mut vss_scenario);
+}
+
+/// VSS_CALL is "system", never "C": the two differ on 32-bit Windows only, so
+/// nothing at run time here would catch a declaration that slipped back.
+#[cfg(test)]
+mod calling_convention {
+    #[test]
+    fn every_declaration_and_trampoline_is_extern_system() {
+        let needle = concat!("extern \"", "C\""); // not spelt out, or this file would match
+        for (file, text) in [("sys.rs", include_str!("sys.rs")), ("writer.rs", include_str!("writer.rs"))] {
+            for (number, line) in text.lines().enumerate() {
+                assert!(!line.contains(needle), "{file}:{}: {line}", number + 1);
+            }
+            assert!(text.contains("extern \"system\""), "{file} declares nothing extern \"system\"");
+        }
+    }
 }
 
 /// The sizes and offsets gcc gives the C header on LP64 platforms.
