@@ -543,7 +543,7 @@ fn guard(user: *mut c_void, body: impl FnOnce(&dyn WriterHandler) -> HandlerResu
 }
 
 /// Drops a panic payload without letting a panicking Drop escape.
-fn drop_payload(payload: Box<dyn Any + Send>) {
+pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
     if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
         std::mem::forget(again);
     }
