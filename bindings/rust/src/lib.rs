@@ -7,12 +7,20 @@
 //!   writers from a JSON scenario file) own their handles and
 //!   release them on `Drop`; every fallible call returns [`Result<_, Error>`],
 //!   where [`Error`] carries the HRESULT, its name and the library's message.
+//! * Snapshot providers: [`Coordinator::providers`] lists them, and your
+//!   [`Provider`] plugs in with [`Coordinator::register_provider`] (the
+//!   [`ProviderRegistration`] unregisters it on `Drop`); a requester chooses
+//!   one with [`Requester::add_to_snapshot_set_with`].
+//! * [`retry_run`] runs a backup again on a fresh requester while it fails
+//!   with a retryable code ([`RetryPolicy`]).
 //!
-//! Writer handlers run on the library's worker threads, never on the thread
-//! that drives the requester, hence `WriterHandler: Send + Sync`. A handler
-//! that panics does not unwind into C: the panic is caught at the boundary,
-//! the handler reports failure (-1), and the library records
-//! `VSS_E_WRITERERROR_NONRETRYABLE` for the writer.
+//! Writer handlers and provider steps run on the library's worker threads,
+//! never on the thread that drives the requester, hence `Send + Sync`. One
+//! that panics does not unwind into C: the panic is caught at the boundary; a
+//! handler reports failure (-1), and the library records
+//! `VSS_E_WRITERERROR_NONRETRYABLE` for the writer; a provider step returns
+//! `VSS_E_UNEXPECTED_PROVIDER_ERROR`. [`retry_run`]'s callbacks run on the
+//! calling thread, so their panics are resumed there once the helper returns.
 //!
 //! ```no_run
 //! use vssapi::{Coordinator, Guid, HResult, Requester, Writer, WriterContext, WriterHandler, WriterInfo};
