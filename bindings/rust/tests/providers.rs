@@ -2,7 +2,8 @@
 //! tests/capi/provider_test.cpp checks them in C: the coordinator's list, a
 //! provider written in Rust plugged in and chosen by id, its steps in order,
 //! its device path in the snapshot properties, a failing commit that aborts
-//! the set, panics kept out of C, and ids nobody registered.
+//! the set, panics kept out of C, ids nobody registered, and the built-in
+//! copy and live providers read through their device paths.
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -405,4 +406,43 @@ fn dropping_the_registration_unregisters_and_bad_registrations_are_refused() {
     let refused = coordinator.register_provider(Box::new(BadName)).unwrap_err();
     assert_eq!(refused.hresult(), HResult::E_INVALIDARG);
     assert_eq!(coordinator.provider_count().unwrap(), before);
+}
+
+#[test]
+fn built_in_providers_are_chosen_by_id_and_their_device_paths_open_the_files() {
+    let coordinator = coordinator();
+    let volume = std::env::temp_dir().join(format!("vssapi-rust-volume-{}", std::process::id()));
+    std::fs::create_dir_all(&volume).unwrap();
+    std::fs::write(volume.join("a.txt"), "before").unwrap();
+    let volume_name = volume.to_str().unwrap();
+
+    let requester = Requester::new(&coordinator).unwrap();
+    requester.initialize_for_backup().unwrap();
+    requester.gather_writer_metadata().unwrap();
+    requester.start_snapshot_set().unwrap();
+    let copy = requester.add_to_snapshot_set_with(volume_name, PROVIDER_COPY_ID).unwrap();
+    requester.prepare_for_backup().unwrap();
+    requester.do_snapshot_set().unwrap();
+    std::fs::write(volume.join("a.txt"), "after").unwrap();
+
+    let props = requester.snapshot_properties(copy).unwrap();
+    assert_eq!(props.provider_id, PROVIDER_COPY_ID);
+    let device = std::path::PathBuf::from(&props.device_name);
+    assert_ne!(device, volume, "a copy is somewhere else");
+    assert_eq!(
+        std::fs::read_to_string(device.join("a.txt")).unwrap(),
+        "before",
+        "the copy keeps the snapshot's content"
+    );
+    drop(requester);
+    assert!(!device.exists(), "the copy goes with its requester: {}", device.display());
+
+    // The live provider reads the volume itself.
+    let (requester, _, snapshots, done) = back_up(&coordinator, &[volume_name], PROVIDER_LIVE_ID);
+    done.unwrap();
+    let props = requester.snapshot_properties(snapshots[0]).unwrap();
+    assert_eq!(props.provider_id, PROVIDER_LIVE_ID);
+    assert_eq!(std::fs::read_to_string(std::path::Path::new(&props.device_name).join("a.txt")).unwrap(), "after");
+    drop(requester);
+    std::fs::remove_dir_all(&volume).unwrap();
 }
