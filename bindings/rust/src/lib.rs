@@ -7,12 +7,20 @@
 //!   writers from a JSON scenario file) own their handles and
 //!   release them on `Drop`; every fallible call returns [`Result<_, Error>`],
 //!   where [`Error`] carries the HRESULT, its name and the library's message.
+//! * Snapshot providers: [`Coordinator::providers`] lists them, and your
+//!   [`Provider`] plugs in with [`Coordinator::register_provider`] (the
+//!   [`ProviderRegistration`] unregisters it on `Drop`); a requester chooses
+//!   one with [`Requester::add_to_snapshot_set_with`].
+//! * [`retry_run`] runs a backup again on a fresh requester while it fails
+//!   with a retryable code ([`RetryPolicy`]).
 //!
-//! Writer handlers run on the library's worker threads, never on the thread
-//! that drives the requester, hence `WriterHandler: Send + Sync`. A handler
-//! that panics does not unwind into C: the panic is caught at the boundary,
-//! the handler reports failure (-1), and the library records
-//! `VSS_E_WRITERERROR_NONRETRYABLE` for the writer.
+//! Writer handlers and provider steps run on the library's worker threads,
+//! never on the thread that drives the requester, hence `Send + Sync`. One
+//! that panics does not unwind into C: the panic is caught at the boundary; a
+//! handler reports failure (-1), and the library records
+//! `VSS_E_WRITERERROR_NONRETRYABLE` for the writer; a provider step returns
+//! `VSS_E_UNEXPECTED_PROVIDER_ERROR`. [`retry_run`]'s callbacks run on the
+//! calling thread, so their panics are resumed there once the helper returns.
 //!
 //! ```no_run
 //! use vssapi::{Coordinator, Guid, HResult, Requester, Writer, WriterContext, WriterHandler, WriterInfo};
@@ -44,14 +52,21 @@ use std::str::FromStr;
 pub mod sys;
 
 mod coordinator;
+mod provider;
 mod requester;
+mod retry;
 mod scenario;
 mod writer;
 
 pub use coordinator::{Coordinator, CoordinatorOptions};
+pub use provider::{
+    Provider, ProviderInfo, ProviderRegistration, PROVIDER_BTRFS_ID, PROVIDER_COPY_ID, PROVIDER_FSFREEZE_ID,
+    PROVIDER_LIVE_ID, PROVIDER_REFLINK_ID, PROVIDER_SIMULATED_ID,
+};
 pub use requester::{
     Async, AsyncStatus, ComponentFailure, ComponentInfo, Requester, SnapshotProperties, WriterIdentity, WriterStatus,
 };
+pub use retry::{retry_run, RetryAttempt, RetryPolicy};
 pub use scenario::Scenario;
 pub use writer::{Component, Components, HandlerResult, Metadata, Writer, WriterContext, WriterHandler, WriterInfo};
 
@@ -81,6 +96,8 @@ impl HResult {
     pub const E_ACCESSDENIED: HResult = HResult::from_u32(0x80070005);
     pub const E_OUTOFMEMORY: HResult = HResult::from_u32(0x8007000E);
     pub const E_INVALIDARG: HResult = HResult::from_u32(0x80070057);
+    /// HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER).
+    pub const E_NOT_SUFFICIENT_BUFFER: HResult = HResult::from_u32(0x8007007A);
     pub const VSS_S_ASYNC_PENDING: HResult = HResult::from_u32(0x00042309);
     pub const VSS_S_ASYNC_FINISHED: HResult = HResult::from_u32(0x0004230A);
     pub const VSS_S_ASYNC_CANCELLED: HResult = HResult::from_u32(0x0004230B);
@@ -619,6 +636,17 @@ c_enum! {
         CLIENT_ACCESSIBLE = 0x1d,
         CLIENT_ACCESSIBLE_WRITERS = 13,
         ALL = -1,
+    }
+}
+
+c_enum! {
+    /// `VSS_PROVIDER_TYPE`, of [`ProviderInfo::provider_type`].
+    ProviderType {
+        UNKNOWN = 0,
+        SYSTEM = 1,
+        SOFTWARE = 2,
+        HARDWARE = 3,
+        FILESHARE = 4,
     }
 }
 

@@ -89,9 +89,9 @@ pub struct SnapshotProperties {
 }
 
 /// A library-filled struct, cleared (its strings freed) when dropped.
-struct Filled<T, F: FnMut(*mut T)> {
-    value: T,
-    clear: F,
+pub(crate) struct Filled<T, F: FnMut(*mut T)> {
+    pub(crate) value: T,
+    pub(crate) clear: F,
 }
 
 impl<T, F: FnMut(*mut T)> Drop for Filled<T, F> {
@@ -101,7 +101,7 @@ impl<T, F: FnMut(*mut T)> Drop for Filled<T, F> {
 }
 
 /// Copies a string field of a filled struct (freed later by its clear).
-fn field(text: *mut std::os::raw::c_char) -> Option<String> {
+pub(crate) fn field(text: *mut std::os::raw::c_char) -> Option<String> {
     // SAFETY: NULL or a NUL-terminated string the struct still owns.
     unsafe { copy_str(text) }
 }
@@ -127,6 +127,12 @@ impl Requester {
         NonNull::new(out)
             .map(|raw| Requester { raw })
             .ok_or_else(|| Error::new(HResult::E_UNEXPECTED, "the library returned a NULL requester"))
+    }
+
+    /// A handle someone else owns and releases (the retry helper's), as a
+    /// `Requester` that must never be dropped.
+    pub(crate) fn borrowed(raw: NonNull<sys::vss_requester>) -> std::mem::ManuallyDrop<Requester> {
+        std::mem::ManuallyDrop::new(Requester { raw })
     }
 
     fn raw(&self) -> *mut sys::vss_requester {
@@ -217,7 +223,8 @@ impl Requester {
         name: &str,
         selected: bool,
     ) -> Result<()> {
-        let (class, path, name) = (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
+        let (class, path, name) =
+            (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
         // SAFETY: a live handle; the strings are read during the call.
         check(unsafe {
             sys::vss_requester_select_for_restore(
@@ -241,7 +248,8 @@ impl Requester {
         name: &str,
         options: &str,
     ) -> Result<()> {
-        let (class, path, name) = (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
+        let (class, path, name) =
+            (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
         let options = c_string(options, "options")?;
         // SAFETY: a live handle; the strings are read during the call.
         check(unsafe {
@@ -266,7 +274,8 @@ impl Requester {
         name: &str,
         status: crate::FileRestoreStatus,
     ) -> Result<()> {
-        let (class, path, name) = (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
+        let (class, path, name) =
+            (sys::vss_guid::from(writer_class), c_string_opt(logical_path, "logical path")?, c_string(name, "name")?);
         // SAFETY: a live handle; the strings are read during the call.
         check(unsafe {
             sys::vss_requester_set_file_restore_status(
@@ -444,6 +453,21 @@ impl Requester {
         let mut id = sys::vss_guid::default();
         // SAFETY: a live handle, a C string and a valid out pointer.
         check(unsafe { sys::vss_requester_add_to_snapshot_set(self.raw(), volume.as_ptr(), &mut id) })?;
+        Ok(id.into())
+    }
+
+    /// AddToSnapshotSet with a provider chosen by id (`PROVIDER_*_ID`, or a
+    /// registered [`Provider`](crate::Provider)'s; `Guid::NULL`: the
+    /// coordinator's default): the new snapshot's id.
+    /// `VSS_E_PROVIDER_NOT_REGISTERED` for an id no provider has,
+    /// `VSS_E_OBJECT_NOT_FOUND` or `VSS_E_VOLUME_NOT_SUPPORTED` for a volume
+    /// the provider does not take.
+    pub fn add_to_snapshot_set_with(&self, volume: &str, provider_id: Guid) -> Result<Guid> {
+        let volume = c_string(volume, "volume")?;
+        let provider = sys::vss_guid::from(provider_id);
+        let mut id = sys::vss_guid::default();
+        // SAFETY: a live handle, a C string, a GUID and a valid out pointer.
+        check(unsafe { sys::vss_requester_add_to_snapshot_set_with(self.raw(), volume.as_ptr(), &provider, &mut id) })?;
         Ok(id.into())
     }
 

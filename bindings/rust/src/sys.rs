@@ -7,6 +7,10 @@
 //! returns an HRESULT and leaves [`vss_last_error_message`] on failure.
 //! The safe API of the crate root is built on these; use them directly only
 //! for what it does not cover.
+//!
+//! Every function and callback is `extern "system"`: the header's `VSS_CALL`
+//! is `__stdcall` on 32-bit Windows and the C convention everywhere else,
+//! which is exactly what Rust's "system" ABI means.
 #![allow(non_camel_case_types)]
 
 use std::os::raw::{c_char, c_void};
@@ -93,13 +97,15 @@ pub struct vss_writer_info {
 }
 
 /// What a handler returns: 1 true, 0 false (a veto), negative: it failed.
-pub type vss_handler = Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer) -> i32>;
-pub type vss_components_handler =
-    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, components: *mut vss_components) -> i32>;
+pub type vss_handler = Option<unsafe extern "system" fn(user: *mut c_void, writer: *mut vss_writer) -> i32>;
+pub type vss_components_handler = Option<
+    unsafe extern "system" fn(user: *mut c_void, writer: *mut vss_writer, components: *mut vss_components) -> i32,
+>;
 pub type vss_identify_handler =
-    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, metadata: *mut vss_metadata) -> i32>;
-pub type vss_backup_shutdown_handler =
-    Option<unsafe extern "C" fn(user: *mut c_void, writer: *mut vss_writer, snapshot_set_id: *const vss_guid) -> i32>;
+    Option<unsafe extern "system" fn(user: *mut c_void, writer: *mut vss_writer, metadata: *mut vss_metadata) -> i32>;
+pub type vss_backup_shutdown_handler = Option<
+    unsafe extern "system" fn(user: *mut c_void, writer: *mut vss_writer, snapshot_set_id: *const vss_guid) -> i32,
+>;
 
 /// NULL (`None`) handlers return true.
 #[repr(C)]
@@ -194,6 +200,129 @@ pub struct vss_snapshot_props {
     pub creation_time: i64,
 }
 
+/// `VSS_PROVIDER_*_ID`: the built-in providers (`VSS_PROVIDER_SIMULATED_ID`
+/// is every coordinator's default; the last three are Linux only).
+pub const VSS_PROVIDER_SIMULATED_ID: vss_guid = vss_guid {
+    data1: 0xb5946137,
+    data2: 0x7b9f,
+    data3: 0x4925,
+    data4: [0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5],
+};
+pub const VSS_PROVIDER_LIVE_ID: vss_guid =
+    vss_guid { data1: 0x6f70656e, data2: 0x7673, data3: 0x4c69, data4: [0x76, 0x65, 0, 0, 0, 0, 0, 0x01] };
+pub const VSS_PROVIDER_COPY_ID: vss_guid =
+    vss_guid { data1: 0x6f70656e, data2: 0x7673, data3: 0x436f, data4: [0x70, 0x79, 0, 0, 0, 0, 0, 0x01] };
+pub const VSS_PROVIDER_BTRFS_ID: vss_guid =
+    vss_guid { data1: 0x6f70656e, data2: 0x7673, data3: 0x4274, data4: [0x72, 0x66, 0, 0, 0, 0, 0, 0x01] };
+pub const VSS_PROVIDER_REFLINK_ID: vss_guid =
+    vss_guid { data1: 0x6f70656e, data2: 0x7673, data3: 0x5266, data4: [0x6c, 0x6b, 0, 0, 0, 0, 0, 0x01] };
+pub const VSS_PROVIDER_FSFREEZE_ID: vss_guid =
+    vss_guid { data1: 0x6f70656e, data2: 0x7673, data3: 0x4672, data4: [0x7a, 0x66, 0, 0, 0, 0, 0, 0x01] };
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct vss_provider_info {
+    pub size: u32,
+    pub id: vss_guid,
+    /// Allocated; [`vss_provider_info_clear`] frees.
+    pub name: *mut c_char,
+    /// `VSS_PROVIDER_TYPE`: 2 software.
+    pub type_: i32,
+    /// Allocated.
+    pub version: *mut c_char,
+}
+
+/// The shape of six of the provider's steps (the header spells it out in each field).
+pub type vss_provider_step =
+    Option<unsafe extern "system" fn(user: *mut c_void, snapshot_set_id: *const vss_guid) -> vss_hresult>;
+
+/// A provider's callbacks, in the order the library calls them; `None` ones
+/// are skipped, except `commit_snapshots`, which is required.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct vss_provider_callbacks {
+    pub size: u32,
+    /// Not all zero, not a registered provider's.
+    pub id: vss_guid,
+    /// Copied.
+    pub name: *const c_char,
+    /// Copied; NULL: "1.0".
+    pub version: *const c_char,
+    /// S_OK, VSS_E_OBJECT_NOT_FOUND or VSS_E_VOLUME_NOT_SUPPORTED. `None`: the
+    /// volume must be a folder that exists.
+    pub is_volume_supported: Option<unsafe extern "system" fn(user: *mut c_void, volume: *const c_char) -> vss_hresult>,
+    pub prepare_for_snapshot: Option<
+        unsafe extern "system" fn(
+            user: *mut c_void,
+            snapshot_set_id: *const vss_guid,
+            snapshot_id: *const vss_guid,
+            volume: *const c_char,
+        ) -> vss_hresult,
+    >,
+    pub end_prepare_snapshots: vss_provider_step,
+    pub pre_commit_snapshots: vss_provider_step,
+    pub commit_snapshots: vss_provider_step,
+    pub post_commit_snapshots: Option<
+        unsafe extern "system" fn(user: *mut c_void, snapshot_set_id: *const vss_guid, count: i32) -> vss_hresult,
+    >,
+    pub pre_final_commit_snapshots: vss_provider_step,
+    pub post_final_commit_snapshots: vss_provider_step,
+    pub abort_snapshots: vss_provider_step,
+    /// Writes the device path (UTF-8, NUL-terminated) into `buffer` of `size` bytes.
+    pub snapshot_device: Option<
+        unsafe extern "system" fn(
+            user: *mut c_void,
+            snapshot_id: *const vss_guid,
+            buffer: *mut c_char,
+            size: u32,
+        ) -> vss_hresult,
+    >,
+    pub delete_snapshot:
+        Option<unsafe extern "system" fn(user: *mut c_void, snapshot_id: *const vss_guid) -> vss_hresult>,
+}
+
+/// `vss_retry_class`: what [`vss_is_retryable`] answers.
+pub type vss_retry_class = i32;
+pub const VSS_RETRY_NO: vss_retry_class = 0;
+pub const VSS_RETRY_AFTER_WAIT: vss_retry_class = 1;
+pub const VSS_RETRY_SHORT_BACK_OFF: vss_retry_class = 2;
+
+/// The largest retry counts [`vss_retry_run`] accepts.
+pub const VSS_RETRY_MAX_RETRIES: u32 = 100;
+/// The longest wait [`vss_retry_run`] accepts (24 hours).
+pub const VSS_RETRY_MAX_WAIT_MS: u32 = 86_400_000;
+
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct vss_retry_policy {
+    pub size: u32,
+    pub max_retries: u32,
+    pub wait_ms: u64,
+    pub in_progress_max_retries: u32,
+    /// 0.
+    pub reserved: u32,
+    pub in_progress_wait_ms: u64,
+}
+
+/// Filled by the library, whose `size` it is: read only the fields yours holds.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct vss_retry_attempt {
+    pub size: u32,
+    pub number: u32,
+    pub result: vss_hresult,
+    pub retry_class: vss_retry_class,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub wait_ms: u64,
+}
+
+/// One attempt on a fresh `requester`, which the helper releases afterwards.
+pub type vss_retry_attempt_fn =
+    Option<unsafe extern "system" fn(user: *mut c_void, requester: *mut vss_requester, attempt: u32) -> vss_hresult>;
+/// Called once per attempt; `attempt` is valid during the call only.
+pub type vss_retry_report_fn = Option<unsafe extern "system" fn(user: *mut c_void, attempt: *const vss_retry_attempt)>;
+
 /// A zeroed struct with its leading `size` field set, ready to pass as `out`.
 pub trait SizedStruct: Sized {
     /// All zero, `size` = `size_of::<Self>()`.
@@ -221,10 +350,14 @@ sized_struct!(
     vss_component_info,
     vss_writer_status,
     vss_component_failure,
-    vss_snapshot_props
+    vss_snapshot_props,
+    vss_provider_info,
+    vss_provider_callbacks,
+    vss_retry_policy,
+    vss_retry_attempt
 );
 
-extern "C" {
+extern "system" {
     // ---- library
     pub fn vss_version() -> *const c_char;
     pub fn vss_abi_version() -> i32;
@@ -438,6 +571,37 @@ extern "C" {
     ) -> vss_hresult;
     pub fn vss_snapshot_props_clear(props: *mut vss_snapshot_props);
 
+    // ---- snapshot providers (1.1)
+    pub fn vss_requester_add_to_snapshot_set_with(
+        requester: *mut vss_requester,
+        volume: *const c_char,
+        provider_id: *const vss_guid,
+        snapshot_id: *mut vss_guid,
+    ) -> vss_hresult;
+    pub fn vss_coordinator_provider_count(coordinator: *mut vss_coordinator, count: *mut u32) -> vss_hresult;
+    pub fn vss_coordinator_provider(
+        coordinator: *mut vss_coordinator,
+        index: u32,
+        out: *mut vss_provider_info,
+    ) -> vss_hresult;
+    pub fn vss_provider_info_clear(info: *mut vss_provider_info);
+    pub fn vss_coordinator_register_provider(
+        coordinator: *mut vss_coordinator,
+        callbacks: *const vss_provider_callbacks,
+        user: *mut c_void,
+    ) -> vss_hresult;
+    pub fn vss_coordinator_unregister_provider(coordinator: *mut vss_coordinator, id: *const vss_guid) -> vss_hresult;
+
+    // ---- retry helper
+    pub fn vss_retry_policy_default(policy: *mut vss_retry_policy) -> vss_hresult;
+    pub fn vss_retry_run(
+        coordinator: *mut vss_coordinator,
+        policy: *const vss_retry_policy,
+        attempt: vss_retry_attempt_fn,
+        report: vss_retry_report_fn,
+        user: *mut c_void,
+    ) -> vss_hresult;
+
     // ---- scenarios: mock writers from a JSON file (abi/scenario.schema.json)
     pub fn vss_scenario_load(
         coordinator: *mut vss_coordinator,
@@ -450,6 +614,28 @@ extern "C" {
         out: *mut *mut vss_scenario,
     ) -> vss_hresult;
     pub fn vss_scenario_release(scenario: *mut vss_scenario);
+}
+
+/// VSS_CALL is "system", never "C": the two differ on 32-bit Windows only, so
+/// nothing at run time here would catch a declaration that slipped back.
+#[cfg(test)]
+mod calling_convention {
+    #[test]
+    fn every_declaration_and_trampoline_is_extern_system() {
+        let needle = concat!("extern \"", "C\""); // not spelt out, or this file would match
+        let files = [
+            ("sys.rs", include_str!("sys.rs")),
+            ("writer.rs", include_str!("writer.rs")),
+            ("provider.rs", include_str!("provider.rs")),
+            ("retry.rs", include_str!("retry.rs")),
+        ];
+        for (file, text) in files {
+            for (number, line) in text.lines().enumerate() {
+                assert!(!line.contains(needle), "{file}:{}: {line}", number + 1);
+            }
+            assert!(text.contains("extern \"system\""), "{file} declares nothing extern \"system\"");
+        }
+    }
 }
 
 /// The sizes and offsets gcc gives the C header on LP64 platforms.
@@ -488,5 +674,25 @@ mod layout {
         assert_eq!(offset_of!(vss_component_failure, message), 64);
         assert_eq!(size_of::<vss_snapshot_props>(), 88);
         assert_eq!(offset_of!(vss_snapshot_props, creation_time), 80);
+        assert_eq!(size_of::<vss_provider_info>(), 48);
+        assert_eq!(offset_of!(vss_provider_info, name), 24);
+        assert_eq!(offset_of!(vss_provider_info, type_), 32);
+        assert_eq!(offset_of!(vss_provider_info, version), 40);
+        assert_eq!(size_of::<vss_provider_callbacks>(), 128);
+        assert_eq!(offset_of!(vss_provider_callbacks, id), 4);
+        assert_eq!(offset_of!(vss_provider_callbacks, name), 24);
+        assert_eq!(offset_of!(vss_provider_callbacks, version), 32);
+        assert_eq!(offset_of!(vss_provider_callbacks, is_volume_supported), 40);
+        assert_eq!(offset_of!(vss_provider_callbacks, commit_snapshots), 72);
+        assert_eq!(offset_of!(vss_provider_callbacks, snapshot_device), 112);
+        assert_eq!(offset_of!(vss_provider_callbacks, delete_snapshot), 120);
+        assert_eq!(size_of::<vss_retry_policy>(), 32);
+        assert_eq!(offset_of!(vss_retry_policy, wait_ms), 8);
+        assert_eq!(offset_of!(vss_retry_policy, reserved), 20);
+        assert_eq!(offset_of!(vss_retry_policy, in_progress_wait_ms), 24);
+        assert_eq!(size_of::<vss_retry_attempt>(), 40);
+        assert_eq!(offset_of!(vss_retry_attempt, retry_class), 12);
+        assert_eq!(offset_of!(vss_retry_attempt, start_ms), 16);
+        assert_eq!(offset_of!(vss_retry_attempt, wait_ms), 32);
     }
 }

@@ -521,7 +521,7 @@ impl Components<'_> {
     }
 }
 
-// ---- the extern "C" trampolines -------------------------------------------
+// ---- the extern "system" (VSS_CALL) trampolines -----------------------------
 
 /// Runs a handler: a panic or an `Err` becomes -1, never an unwind into C.
 fn guard(user: *mut c_void, body: impl FnOnce(&dyn WriterHandler) -> HandlerResult) -> i32 {
@@ -543,7 +543,7 @@ fn guard(user: *mut c_void, body: impl FnOnce(&dyn WriterHandler) -> HandlerResu
 }
 
 /// Drops a panic payload without letting a panicking Drop escape.
-fn drop_payload(payload: Box<dyn Any + Send>) {
+pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
     if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
         std::mem::forget(again);
     }
@@ -557,11 +557,15 @@ fn components<'a>(raw: *mut sys::vss_components) -> Option<Components<'a>> {
     (!raw.is_null()).then_some(Components { raw, _handler: PhantomData })
 }
 
-extern "C" fn on_identify(user: *mut c_void, writer: *mut sys::vss_writer, metadata: *mut sys::vss_metadata) -> i32 {
+extern "system" fn on_identify(
+    user: *mut c_void,
+    writer: *mut sys::vss_writer,
+    metadata: *mut sys::vss_metadata,
+) -> i32 {
     guard(user, |h| h.on_identify(&context(writer), &Metadata { raw: metadata, _handler: PhantomData }))
 }
 
-extern "C" fn on_backup_shutdown(
+extern "system" fn on_backup_shutdown(
     user: *mut c_void,
     writer: *mut sys::vss_writer,
     snapshot_set_id: *const sys::vss_guid,
@@ -573,12 +577,16 @@ extern "C" fn on_backup_shutdown(
 
 macro_rules! trampoline {
     ($name:ident) => {
-        extern "C" fn $name(user: *mut c_void, writer: *mut sys::vss_writer) -> i32 {
+        extern "system" fn $name(user: *mut c_void, writer: *mut sys::vss_writer) -> i32 {
             guard(user, |h| h.$name(&context(writer)))
         }
     };
     ($name:ident, components) => {
-        extern "C" fn $name(user: *mut c_void, writer: *mut sys::vss_writer, raw: *mut sys::vss_components) -> i32 {
+        extern "system" fn $name(
+            user: *mut c_void,
+            writer: *mut sys::vss_writer,
+            raw: *mut sys::vss_components,
+        ) -> i32 {
             guard(user, |h| h.$name(&context(writer), components(raw).as_ref()))
         }
     };
