@@ -1,5 +1,7 @@
 #include "com/barrier.h"
 
+#include <system_error>
+
 #include "com/hresult.h"
 
 #include <new>
@@ -12,6 +14,9 @@ HRESULT hresult_from_current_exception() noexcept
         throw;
     } catch (const std::bad_alloc &) {
         return E_OUTOFMEMORY;
+    } catch (const std::system_error &error) {
+        // No thread could be started (EAGAIN): out of a resource, as Windows reports it.
+        return error.code() == std::errc::resource_unavailable_try_again ? E_OUTOFMEMORY : E_UNEXPECTED;
     } catch (const HResultError &error) {
         return error.code();
     } catch (...) {

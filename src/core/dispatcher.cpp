@@ -1,18 +1,35 @@
 #include "core/dispatcher.h"
 
+#include "core/threads.h"
+
 #include <gsl/gsl>
 
 namespace vssapi::core {
 
+namespace testing {
+std::atomic<int> failing_thread_starts{0};
+} // namespace testing
+
 Dispatcher::Dispatcher(unsigned workers, std::shared_ptr<Clock> clock) : clock_(std::move(clock))
 {
     Expects(workers > 0);
-    for (unsigned i = 0; i < workers; ++i) {
-        add_worker();
+    try {
+        workers_.reserve(workers);
+        for (unsigned i = 0; i < workers; ++i) {
+            workers_.push_back(start_thread([this] { run_worker(); }));
+        }
+    } catch (...) {
+        stop(); // no destructor runs for a constructor that throws: join what started
+        throw;
     }
 }
 
 Dispatcher::~Dispatcher()
+{
+    stop();
+}
+
+void Dispatcher::stop() noexcept
 {
     {
         const std::lock_guard<std::mutex> hold(lock_);
@@ -20,7 +37,9 @@ Dispatcher::~Dispatcher()
     }
     wake_.notify_all();
     for (auto &worker : workers_) {
-        worker.join();
+        if (worker.joinable()) {
+            worker.join();
+        }
     }
 }
 
@@ -67,6 +86,7 @@ void Dispatcher::post_all(std::vector<Posting> postings)
         for (auto &strand : to_schedule) {
             ready_.push_back(std::move(strand));
         }
+        replenish(hold);
     }
     if (to_schedule.size() == 1) {
         wake_.notify_one();
@@ -80,14 +100,32 @@ void Dispatcher::schedule(std::shared_ptr<Strand> strand)
     {
         const std::lock_guard<std::mutex> hold(lock_);
         ready_.push_back(std::move(strand));
+        replenish(hold);
     }
     wake_.notify_one();
 }
 
-void Dispatcher::add_worker()
+void Dispatcher::add_worker() noexcept
 {
     const std::lock_guard<std::mutex> hold(lock_);
-    workers_.emplace_back([this] { run_worker(); });
+    ++wanted_;
+    replenish(hold);
+}
+
+// Starts the workers that could not be started before (no thread or no
+// memory then): a hung handler's replacement must come once the process can
+// start it, or the others would be starved for good.
+void Dispatcher::replenish(const std::lock_guard<std::mutex> &) noexcept
+{
+    while (wanted_ > 0) {
+        try {
+            workers_.reserve(workers_.size() + 1);
+            workers_.push_back(start_thread([this] { run_worker(); }));
+            --wanted_;
+        } catch (...) {
+            return; // tried again at the next schedule
+        }
+    }
 }
 
 std::size_t Dispatcher::worker_count() const
@@ -98,9 +136,10 @@ std::size_t Dispatcher::worker_count() const
 
 void Dispatcher::run_worker()
 {
+    std::shared_ptr<Strand> kept; // a strand this thread could not queue again
     while (true) {
-        std::shared_ptr<Strand> strand;
-        {
+        std::shared_ptr<Strand> strand = std::move(kept);
+        if (!strand) {
             std::unique_lock<std::mutex> hold(lock_);
             wake_.wait(hold, [this] { return stopping_ || !ready_.empty(); });
             if (ready_.empty()) {
@@ -132,7 +171,11 @@ void Dispatcher::run_worker()
         }
         work.reset();
         if (more) {
-            schedule(std::move(strand)); // back of the line: fairness between writers
+            try {
+                schedule(strand); // back of the line: fairness between writers
+            } catch (...) {
+                kept = std::move(strand); // no memory to queue it: run its next task here
+            }
         }
     }
 }

@@ -47,13 +47,15 @@ public:
     void post_all(std::vector<Posting> postings);
 
     // One more pool thread, to replace a thread held by a hung handler.
-    void add_worker();
+    void add_worker() noexcept; // started later if it cannot start now
 
     std::size_t worker_count() const;
 
 private:
     void run_worker();
     void schedule(std::shared_ptr<Strand> strand);
+    void replenish(const std::lock_guard<std::mutex> &held) noexcept;
+    void stop() noexcept;
     WorkToken begin_work() const { return clock_ ? clock_->begin_work() : WorkToken(); }
 
     const std::shared_ptr<Clock> clock_;
@@ -61,6 +63,7 @@ private:
     std::condition_variable wake_;
     std::deque<std::shared_ptr<Strand>> ready_;
     std::vector<std::thread> workers_;
+    unsigned wanted_ = 0; // workers asked for that could not start yet
     bool stopping_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "core/operation.h"
 
 #include "com/barrier.h"
+#include "core/threads.h"
 
 namespace vssapi::core {
 
@@ -10,7 +11,7 @@ std::shared_ptr<Operation> Operation::start(std::shared_ptr<Clock> clock, Job jo
     // The thread holds a plain pointer: the owning session joins it before
     // the last reference can go.
     Operation *self = operation.get();
-    operation->thread_ = std::thread([self, job = std::move(job), work = operation->clock_->begin_work()] {
+    operation->thread_ = start_thread([self, job = std::move(job), work = operation->clock_->begin_work()] {
         const Clock::WorkScope doing(work);
         HRESULT result = E_UNEXPECTED;
         try {

@@ -226,8 +226,7 @@ HRESULT Session::begin_operation(std::shared_ptr<Operation> &out, Call call, HRE
     if (!gate.admitted()) {
         return gate.refusal();
     }
-    running_ = call;
-    out = Operation::start(coordinator_->clock(), [this, call, job](Operation &operation) {
+    auto step = [this, call, job](Operation &operation) {
         HRESULT result = E_UNEXPECTED;
         try {
             result = (this->*job)(operation);
@@ -244,7 +243,17 @@ HRESULT Session::begin_operation(std::shared_ptr<Operation> &out, Call call, HRE
                                                       phase_name(phase_));
         }
         return result;
-    });
+    };
+    // Nothing changes if the step cannot start (no memory, no thread): room for
+    // its record first, and running_ undone when the start throws (C-6.2).
+    operations_.reserve(operations_.size() + 1);
+    running_ = call;
+    try {
+        out = Operation::start(coordinator_->clock(), std::move(step));
+    } catch (...) {
+        running_.reset();
+        throw;
+    }
     operations_.push_back(out);
     return S_OK;
 }
