@@ -739,6 +739,15 @@ class Requester(Owned):
         check(_lib.vss_requester_create(_handle_of(coordinator, "coordinator"), byref(out)))
         self._own(out.value, _lib.vss_requester_release)
 
+    @classmethod
+    def _borrowed(cls, handle: int, coordinator: Optional[Coordinator]) -> "Requester":
+        """A Requester over a handle someone else releases (retry_run's fresh one):
+        close() only stops its use."""
+        self = cls.__new__(cls)
+        self._coordinator = coordinator
+        self._own(handle, lambda handle: None)
+        return self
+
     @property
     def session_id(self) -> uuid.UUID:
         out = _native.vss_guid()
