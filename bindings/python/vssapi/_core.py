@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections.abc
 import ctypes
 import itertools
 import logging
@@ -12,7 +11,7 @@ import uuid
 import weakref
 from ctypes import byref, c_int32, c_uint32, c_void_p
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union, overload
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union, overload
 
 from . import _native, _provider
 from ._errors import HResult, VssError, WriterFailure, check, failed, hresult_meaning, hresult_name, signed, unsigned
@@ -108,13 +107,13 @@ class Coordinator(Owned):
         self.virtual_clock = bool(virtual_clock)
         self._own_coordinator(out.value)
 
-    def _own_coordinator(self, handle: int) -> None:
+    def _own_coordinator(self, handle: Optional[int]) -> None:
         # The providers registered through this object, unregistered before
         # its release (the release must not refer to self).
         registrations: Dict[uuid.UUID, int] = {}
         self._registrations = registrations
 
-        def release(handle: int) -> None:
+        def release(handle: Optional[int]) -> None:
             _provider.unregister_all(handle, registrations)
             _lib.vss_coordinator_release(handle)
 
@@ -190,7 +189,7 @@ class Scenario(Owned):
         if path is not None:
             check(_lib.vss_scenario_load(owner, os.fsencode(path), byref(out)))
         else:
-            check(_lib.vss_scenario_load_text(owner, text.encode("utf-8"), byref(out)))
+            check(_lib.vss_scenario_load_text(owner, _native.utf8(text, "text"), byref(out)))
         self._coordinator = coordinator  # released after this scenario
         self._own(out.value, _lib.vss_scenario_release)
 
@@ -306,7 +305,7 @@ class Component:
         return self._components.file_restore_status(self.index)
 
 
-class Components(collections.abc.Sequence):
+class Components(Sequence[Component]):
     """The session's components of this writer (IVssWriterComponents).
 
     A read-only sequence of Component, given to on_prepare_backup,
@@ -398,7 +397,7 @@ class Components(collections.abc.Sequence):
 
 # Writers by the key passed to the library as `user`; weak, so that the
 # library's copy of the callbacks never keeps a Python writer alive.
-_writers = {}
+_writers: Dict[int, "weakref.ref[Writer]"] = {}
 _writers_lock = threading.Lock()
 _writer_keys = itertools.count(1)
 
@@ -677,7 +676,7 @@ class Async(Owned):
     _kind = "async"
     _what = "Async"
 
-    def __init__(self, handle: int, requester: "Requester", step: Step) -> None:
+    def __init__(self, handle: Optional[int], requester: "Requester", step: Step) -> None:
         self._requester = requester
         self.step = step
         self._own(handle, _lib.vss_async_release)
@@ -740,7 +739,7 @@ class Requester(Owned):
         self._own(out.value, _lib.vss_requester_release)
 
     @classmethod
-    def _borrowed(cls, handle: int, coordinator: Optional[Coordinator]) -> "Requester":
+    def _borrowed(cls, handle: Optional[int], coordinator: Optional[Coordinator]) -> "Requester":
         """A Requester over a handle someone else releases (retry_run's fresh one):
         close() only stops its use."""
         self = cls.__new__(cls)
@@ -815,7 +814,7 @@ class Requester(Owned):
         """SaveAsXML: the document as a str of XML, from prepare_for_backup() on."""
         out = c_void_p()
         check(_lib.vss_requester_save_document(self._require(), byref(out)))
-        return _native.take_text(out.value)
+        return _native.take_text(out.value) or ""
 
     def initialize_for_restore(self, xml: str) -> None:
         """InitializeForRestore with a document save_document() gave (in any process)."""

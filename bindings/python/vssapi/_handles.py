@@ -18,7 +18,7 @@ import atexit
 import itertools
 import threading
 import weakref
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Dict, List, Optional, TypeVar
 
 from ._errors import closed_error
 
@@ -26,10 +26,10 @@ from ._errors import closed_error
 KINDS = ("async", "requester", "writer", "scenario", "coordinator")
 
 _lock = threading.Lock()
-_live = {kind: {} for kind in KINDS}  # kind -> {token: weakref.finalize}
+_live: Dict[str, Dict[int, weakref.finalize]] = {kind: {} for kind in KINDS}  # kind -> {token: finalizer}
 _tokens = itertools.count(1)
 _local = threading.local()
-_helpers = []
+_helpers: List[threading.Thread] = []
 
 
 def in_handler() -> bool:
@@ -73,9 +73,10 @@ class Owned:
     _kind: str = ""
     _what = "handle"
     _finalizer: Optional[weakref.finalize] = None
-    _handle: int
+    _handle: Optional[int]  # as ctypes gives a c_void_p: an int, never None once created
 
-    def _own(self, handle: int, release: Callable[[int], Any], after: Optional[Callable[[], Any]] = None) -> None:
+    def _own(self, handle: Optional[int], release: Callable[[Optional[int]], Any],
+             after: Optional[Callable[[], Any]] = None) -> None:
         token = next(_tokens)
         self._handle = handle
         finalizer = weakref.finalize(self, _release, self._kind, token, release, handle, after)
@@ -85,7 +86,7 @@ class Owned:
             _live[self._kind][token] = finalizer
         _register_at_exit()
 
-    def _require(self) -> int:
+    def _require(self) -> Optional[int]:
         """The handle, or VssError(E_INVALIDARG) once closed."""
         if self._finalizer is None or not self._finalizer.alive:
             raise closed_error(self._what)
@@ -104,9 +105,8 @@ class Owned:
         self._require()
         return self
 
-    def __exit__(self, *exc_info: object) -> bool:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
-        return False
 
 
 _registered = False

@@ -242,7 +242,7 @@ def provider_guid(value: Union[GuidLike, Provider, ProviderInfo], what: str = "p
     return to_guid(value, what)
 
 
-def register(coordinator: int, registrations: Dict[uuid.UUID, int], provider: Provider) -> None:
+def register(coordinator: Optional[int], registrations: Dict[uuid.UUID, int], provider: Provider) -> None:
     """vss_coordinator_register_provider with provider's table; records it in registrations."""
     if not isinstance(provider, Provider):
         raise TypeError(f"provider must be a vssapi.Provider, not {type(provider).__name__}")
@@ -265,7 +265,7 @@ def register(coordinator: int, registrations: Dict[uuid.UUID, int], provider: Pr
     registrations[guid_to_uuid(table.id)] = key
 
 
-def unregister(coordinator: int, registrations: Dict[uuid.UUID, int], provider: Union[GuidLike, Provider, ProviderInfo]) -> None:
+def unregister(coordinator: Optional[int], registrations: Dict[uuid.UUID, int], provider: Union[GuidLike, Provider, ProviderInfo]) -> None:
     """vss_coordinator_unregister_provider; forgets the provider once no call of it can come."""
     guid = provider_guid(provider)
     wanted = guid_to_uuid(guid)
@@ -281,7 +281,7 @@ def unregister(coordinator: int, registrations: Dict[uuid.UUID, int], provider: 
     check(hr)
 
 
-def unregister_all(coordinator: int, registrations: Dict[uuid.UUID, int]) -> None:
+def unregister_all(coordinator: Optional[int], registrations: Dict[uuid.UUID, int]) -> None:
     """On a coordinator's release: every provider registered through it."""
     for wanted, key in list(registrations.items()):
         guid = to_guid(wanted)

@@ -118,15 +118,21 @@ def retry_run(
         finally:
             requester.close()  # the helper releases the handle; later calls raise
 
-    def run_report(user, record):
-        try:
-            report(retry_attempt_from(record.contents))
-        except BaseException as error:  # noqa: B902
-            raised.append(error)
+    def reporter(given: Report) -> Callable[[Any, Any], None]:
+        def run_report(user, record):
+            try:
+                given(retry_attempt_from(record.contents))
+            except BaseException as error:  # noqa: B902
+                raised.append(error)
+
+        return run_report
 
     # Kept referenced by these locals for the whole (synchronous) run.
     attempt_thunk = _native.retry_attempt_fn(run_attempt)
-    report_thunk = _native.retry_report_fn(run_report) if report is not None else _native.retry_report_fn()
+    if report is not None:
+        report_thunk = _native.retry_report_fn(reporter(report))
+    else:
+        report_thunk = _native.retry_report_fn(0)  # NULL: no report
     hr = _lib.vss_retry_run(owner, byref(raw_policy) if raw_policy is not None else None, attempt_thunk,
                             report_thunk, None)
     if raised:

@@ -179,12 +179,15 @@ class Context(enum.IntEnum):
     ALL = -1
 
 
-def as_enum(kind: Type[_E], value: int) -> Union[_E, int]:
-    """kind(value), or the plain int when the library returns a value kind lacks."""
+def as_enum(kind: Type[_E], value: int) -> _E:
+    """kind(value), or the plain int when the library returns a value kind lacks.
+
+    Typed as kind all the same: only a newer library could send such a value,
+    and `status.state.name` should type-check."""
     try:
         return kind(value)
     except ValueError:
-        return int(value)
+        return int(value)  # type: ignore[return-value]
 
 
 def guid_to_uuid(guid: _native.vss_guid) -> uuid.UUID:
@@ -219,8 +222,8 @@ class WriterIdentity:
     class_id: uuid.UUID
     name: str
     instance_name: Optional[str]
-    usage: Union[UsageType, int]
-    source: Union[SourceType, int]
+    usage: UsageType
+    source: SourceType
     component_count: int
 
 
@@ -228,7 +231,7 @@ class WriterIdentity:
 class ComponentInfo:
     """One component a writer declared (vss_component_info)."""
 
-    type: Union[ComponentType, int]
+    type: ComponentType
     logical_path: Optional[str]
     name: str
     caption: Optional[str]
@@ -256,7 +259,7 @@ class WriterStatus:
     instance_id: uuid.UUID
     class_id: uuid.UUID
     name: str
-    state: Union[WriterState, int]
+    state: WriterState
     hr_failure_writer: HResult
     hr_application: HResult
     message: Optional[str]
@@ -318,7 +321,7 @@ class ProviderInfo:
 
     id: uuid.UUID
     name: str
-    type: Union[ProviderType, int]
+    type: ProviderType
     version: str
 
 
@@ -332,7 +335,7 @@ class RetryAttempt:
 
     number: int  # 1 for the first attempt
     result: HResult
-    retry_class: Union[RetryClass, int]
+    retry_class: RetryClass
     start_ms: int
     end_ms: int
     wait_ms: int  # the wait before the next attempt; 0 if none follows
