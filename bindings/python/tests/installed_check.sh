@@ -7,8 +7,10 @@
 #   meson install -C build/native --destdir /tmp/stage
 #   bindings/python/tests/installed_check.sh /tmp/stage
 #
-# or with a prefix made by hand: mkdir -p /tmp/pyprefix/lib &&
-#   cp -P build/native/src/libvssapi.so* /tmp/pyprefix/lib/ (the .p folder is not needed).
+# or with a prefix made by hand, the library alone:
+#   mkdir -p /tmp/pyprefix/lib
+#   find build/native/src -maxdepth 1 -name 'libvssapi.so*' ! -type d -exec cp -P {} /tmp/pyprefix/lib/ \;
+#   bindings/python/tests/installed_check.sh /tmp/pyprefix
 #
 # PYTHON (default python3) is the interpreter to install into (a venv of it).
 # INSTALL=pip (the default when that Python can build a wheel offline: setuptools
@@ -37,7 +39,8 @@ if [ -z "$libdirs" ]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vssapi-installed.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 mkdir "$work/run" "$work/src"
 # setuptools builds in the folder it is given: give it a copy, not the sources.
 cp "$binding/pyproject.toml" "$binding/README.md" "$work/src/"

@@ -65,13 +65,6 @@ class Provider:
             self.version = version
         self.handler_errors: List[BaseException] = []
 
-    @property
-    def provider_id(self) -> uuid.UUID:
-        """id as a uuid.UUID."""
-        if self.id is None:
-            raise ValueError(f"{type(self).__name__} has no id")
-        return guid_to_uuid(to_guid(self.id, "id"))
-
     # -- steps: override the ones you need -------------------------------------
 
     def is_volume_supported(self, volume: str) -> Optional[bool]:
@@ -109,7 +102,7 @@ class Provider:
 
     def snapshot_device(self, snapshot_id: uuid.UUID) -> str:
         """The snapshot's device path (snapshot properties' device_name): a str,
-        at most 4,095 bytes of UTF-8. Not overridden: the library's default."""
+        at most 4,095 bytes of UTF-8. Not overridden: device_name is empty."""
         raise NotImplementedError
 
     def delete_snapshot(self, snapshot_id: uuid.UUID) -> Optional[bool]:
