@@ -4,6 +4,7 @@ the choice by id, and a provider written in Python registered with the coordinat
 
 import gc
 import os
+import pathlib
 import sys
 import tempfile
 import threading
@@ -444,7 +445,7 @@ class BuiltInProviderTest(IsolatedTest):
             requester.initialize_for_backup()
             requester.gather_writer_metadata()
             requester.start_snapshot_set()
-            snapshot = requester.add_to_snapshot_set(volume, provider=vssapi.PROVIDER_LIVE_ID)
+            snapshot = requester.add_to_snapshot_set(pathlib.Path(volume), provider=vssapi.PROVIDER_LIVE_ID)
             requester.prepare_for_backup()
             requester.do_snapshot_set()
             with open(os.path.join(volume, "later.txt"), "w", encoding="utf-8") as f:
