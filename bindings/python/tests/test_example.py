@@ -2,12 +2,19 @@
 a script that forgets to close anything, in their own processes."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
+
+import vssapi
 
 BINDING = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join(BINDING, "example.py")
+# Where the vssapi under test comes from (the sources, or an installed copy):
+# the child processes must import that one.
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(vssapi.__file__)))
 
 
 FORGETFUL = """
@@ -33,15 +40,20 @@ print("exiting", flush=True)
 """
 
 
-def run_python(*args):
-    path = os.pathsep.join(p for p in (BINDING, os.environ.get("PYTHONPATH")) if p)
+def run_python(*args, cwd=None):
+    path = os.pathsep.join(p for p in (PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)
     environment = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=path)
-    return subprocess.run([sys.executable, *args], capture_output=True, timeout=120, env=environment, check=False)
+    return subprocess.run([sys.executable, *args], capture_output=True, timeout=120, env=environment, check=False,
+                          cwd=cwd)
 
 
 class ProcessTest(unittest.TestCase):
     def test_example_runs_as_written(self):
-        result = run_python(EXAMPLE)
+        # A byte-for-byte copy, run from elsewhere: a script's own folder comes first
+        # on sys.path, and bindings/python would shadow an installed vssapi.
+        with tempfile.TemporaryDirectory() as folder:
+            shutil.copyfile(EXAMPLE, os.path.join(folder, "example.py"))
+            result = run_python(os.path.join(folder, "example.py"), cwd=folder)
         stdout = result.stdout.decode("utf-8")
         self.assertEqual(result.returncode, 0, result.stderr.decode("utf-8", errors="replace"))
         self.assertEqual(
@@ -55,6 +67,12 @@ class ProcessTest(unittest.TestCase):
         with open(EXAMPLE, encoding="utf-8") as example:
             code = example.read()
         self.assertIn("```python\n" + code + "```\n", text)
+
+    def test_child_processes_import_the_vssapi_under_test(self):
+        with tempfile.TemporaryDirectory() as folder:
+            result = run_python("-c", "import vssapi; print(vssapi.__file__)", cwd=folder)
+        self.assertEqual(result.returncode, 0, result.stderr.decode("utf-8", errors="replace"))
+        self.assertEqual(os.path.realpath(result.stdout.decode("utf-8").strip()), os.path.realpath(vssapi.__file__))
 
     def test_handles_left_open_are_released_at_exit(self):
         result = run_python("-c", FORGETFUL)

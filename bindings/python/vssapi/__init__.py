@@ -9,7 +9,8 @@
     with vssapi.Coordinator() as c, MyWriter(c, class_id=..., name="My Writer"), vssapi.Requester(c) as r:
         ...
 
-The library is loaded from $VSSAPI_LIBRARY when set, else as libvssapi.so.1.
+The library is found by the system's loader (libvssapi.so.1 on Linux,
+vssapi.dll on Windows); $VSSAPI_LIBRARY, when set, names the file instead.
 HRESULTs are unsigned ints; their constants (vssapi.E_INVALIDARG, ...) come
 from vssapi.hresults. Failed calls raise VssError (hresult, name, message).
 """
@@ -18,7 +19,15 @@ from . import hresults
 from ._core import Async, Component, Components, Coordinator, Metadata, Requester, Scenario, Writer
 from ._errors import HResult, VssError, WriterFailure, failed, hresult_meaning, hresult_name, is_retryable, writer_state_name
 from ._native import lib as _lib
+from ._provider import Provider
+from ._retry import RetryPolicy, retry_run
 from ._types import (
+    PROVIDER_BTRFS_ID,
+    PROVIDER_COPY_ID,
+    PROVIDER_FSFREEZE_ID,
+    PROVIDER_LIVE_ID,
+    PROVIDER_REFLINK_ID,
+    PROVIDER_SIMULATED_ID,
     AppLevel,
     BackupType,
     ComponentFailure,
@@ -28,7 +37,12 @@ from ._types import (
     Context,
     FileKind,
     FileRestoreStatus,
+    GuidLike,
+    ProviderInfo,
+    ProviderType,
     RestoreType,
+    RetryAttempt,
+    RetryClass,
     SnapshotProperties,
     SourceType,
     Step,
@@ -40,25 +54,38 @@ from ._types import (
 )
 from .hresults import *  # noqa: F401,F403 - the HRESULT constants, as vssapi.VSS_E_...
 
-__version__ = _lib.vss_version().decode("ascii")
+__version__: str = _lib.vss_version().decode("ascii")
 
 ABI_VERSION = 1  # the vssapi.h this binding was written against
 if _lib.vss_abi_version() < ABI_VERSION:  # pragma: no cover
     raise ImportError(f"vssapi: the library's ABI {_lib.vss_abi_version()} is older than {ABI_VERSION}")
 
 
-def version():
+def version() -> str:
     """The library's version string ("0.1.0")."""
     return _lib.vss_version().decode("ascii")
 
 
-def abi_version():
+def abi_version() -> int:
     """The library's flat ABI version (VSSAPI_ABI_VERSION, 1)."""
     return int(_lib.vss_abi_version())
 
 
 __all__ = [
     "ABI_VERSION",
+    "PROVIDER_BTRFS_ID",
+    "PROVIDER_COPY_ID",
+    "PROVIDER_FSFREEZE_ID",
+    "PROVIDER_LIVE_ID",
+    "PROVIDER_REFLINK_ID",
+    "PROVIDER_SIMULATED_ID",
+    "GuidLike",
+    "Provider",
+    "ProviderInfo",
+    "ProviderType",
+    "RetryAttempt",
+    "RetryClass",
+    "RetryPolicy",
     "ComponentText",
     "FileRestoreStatus",
     "RestoreType",
@@ -93,6 +120,7 @@ __all__ = [
     "hresult_name",
     "hresults",
     "is_retryable",
+    "retry_run",
     "version",
     "writer_state_name",
 ] + hresults.__all__

@@ -12,10 +12,13 @@ thread: when that happens (close() or the garbage collector inside a handler)
 the release is handed to a short-lived helper thread instead.
 """
 
+from __future__ import annotations
+
 import atexit
 import itertools
 import threading
 import weakref
+from typing import Any, Callable, Dict, List, Optional, TypeVar
 
 from ._errors import closed_error
 
@@ -23,22 +26,22 @@ from ._errors import closed_error
 KINDS = ("async", "requester", "writer", "scenario", "coordinator")
 
 _lock = threading.Lock()
-_live = {kind: {} for kind in KINDS}  # kind -> {token: weakref.finalize}
+_live: Dict[str, Dict[int, weakref.finalize]] = {kind: {} for kind in KINDS}  # kind -> {token: finalizer}
 _tokens = itertools.count(1)
 _local = threading.local()
-_helpers = []
+_helpers: List[threading.Thread] = []
 
 
-def in_handler():
+def in_handler() -> bool:
     """True on a thread that is running one of our writer handlers right now."""
     return getattr(_local, "depth", 0) > 0
 
 
-def enter_handler():
+def enter_handler() -> None:
     _local.depth = getattr(_local, "depth", 0) + 1
 
 
-def leave_handler():
+def leave_handler() -> None:
     _local.depth -= 1
 
 
@@ -61,14 +64,19 @@ def _release(kind, token, release, handle, after):
         run()
 
 
+_T = TypeVar("_T", bound="Owned")
+
+
 class Owned:
     """Base of every class that owns one library handle."""
 
-    _kind = None
+    _kind: str = ""
     _what = "handle"
-    _finalizer = None
+    _finalizer: Optional[weakref.finalize] = None
+    _handle: Optional[int]  # as ctypes gives a c_void_p: an int, never None once created
 
-    def _own(self, handle, release, after=None):
+    def _own(self, handle: Optional[int], release: Callable[[Optional[int]], Any],
+             after: Optional[Callable[[], Any]] = None) -> None:
         token = next(_tokens)
         self._handle = handle
         finalizer = weakref.finalize(self, _release, self._kind, token, release, handle, after)
@@ -78,28 +86,27 @@ class Owned:
             _live[self._kind][token] = finalizer
         _register_at_exit()
 
-    def _require(self):
+    def _require(self) -> Optional[int]:
         """The handle, or VssError(E_INVALIDARG) once closed."""
         if self._finalizer is None or not self._finalizer.alive:
             raise closed_error(self._what)
         return self._handle
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._finalizer is None or not self._finalizer.alive
 
-    def close(self):
+    def close(self) -> None:
         """Releases the handle now; later calls do nothing."""
         if self._finalizer is not None:
             self._finalizer()
 
-    def __enter__(self):
+    def __enter__(self: _T) -> _T:
         self._require()
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
-        return False
 
 
 _registered = False
@@ -128,7 +135,7 @@ def _at_exit():
         helper.join()
 
 
-def live_count(kind):
+def live_count(kind: str) -> int:
     """How many handles of this kind are still open (for tests)."""
     with _lock:
         return len(_live[kind])

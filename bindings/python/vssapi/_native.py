@@ -4,10 +4,13 @@ Nothing here is public. Every struct, callback type and prototype mirrors the
 header one to one; the idiomatic classes live in the other modules.
 """
 
+from __future__ import annotations
+
 import ctypes
 import ctypes.util
 import os
 import sys
+from typing import Iterator, Optional, Type, TypeVar, Union
 
 from ctypes import POINTER, c_char_p, c_int32, c_int64, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p
 
@@ -20,21 +23,26 @@ else:
     FUNCTYPE = ctypes.CFUNCTYPE
 
 
-def _candidates():
+def _candidates() -> Iterator[str]:
+    """The names to try, in order: $VSSAPI_LIBRARY alone when set, else the
+    soname through the system's loader (LD_LIBRARY_PATH, ld.so.cache), then
+    whatever ctypes.util.find_library finds (it runs ldconfig: only if needed)."""
     explicit = os.environ.get("VSSAPI_LIBRARY")
     if explicit:
-        return [explicit]
+        yield explicit
+        return
     if sys.platform == "win32":  # pragma: no cover
-        names = ["vssapi.dll", "libvssapi.dll"]
+        yield from ("vssapi.dll", "libvssapi.dll")
     elif sys.platform == "darwin":  # pragma: no cover
-        names = ["libvssapi.1.dylib", "libvssapi.dylib"]
+        yield from ("libvssapi.1.dylib", "libvssapi.dylib")
     else:
-        names = ["libvssapi.so.1", "libvssapi.so"]
+        yield from ("libvssapi.so.1", "libvssapi.so")
     found = ctypes.util.find_library("vssapi")
-    return names + ([found] if found else [])
+    if found:
+        yield found
 
 
-def _load():
+def _load() -> ctypes.CDLL:
     errors = []
     for name in _candidates():
         try:
@@ -45,7 +53,8 @@ def _load():
         except OSError as error:
             errors.append(f"{name}: {error}")
     raise ImportError(
-        "vssapi: cannot load the openvss library (set VSSAPI_LIBRARY to the path of libvssapi.so): "
+        "vssapi: cannot load the openvss library (install it where the system's loader finds it, "
+        "or set VSSAPI_LIBRARY to the path of libvssapi.so): "
         + "; ".join(errors)
     )
 
@@ -176,6 +185,72 @@ class vss_snapshot_props(ctypes.Structure):
     ]
 
 
+class vss_provider_info(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("id", vss_guid),
+        ("name", c_void_p),
+        ("type", c_int32),
+        ("version", c_void_p),
+    ]
+
+
+# Provider callback types (vss_provider_callbacks); GUIDs arrive by pointer.
+volume_check = FUNCTYPE(c_int32, c_void_p, c_char_p)
+prepare_step = FUNCTYPE(c_int32, c_void_p, POINTER(vss_guid), POINTER(vss_guid), c_char_p)
+set_step = FUNCTYPE(c_int32, c_void_p, POINTER(vss_guid))
+count_step = FUNCTYPE(c_int32, c_void_p, POINTER(vss_guid), c_int32)
+device_step = FUNCTYPE(c_int32, c_void_p, POINTER(vss_guid), c_void_p, c_uint32)
+snapshot_step = FUNCTYPE(c_int32, c_void_p, POINTER(vss_guid))
+
+
+class vss_provider_callbacks(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("id", vss_guid),
+        ("name", c_char_p),
+        ("version", c_char_p),
+        ("is_volume_supported", volume_check),
+        ("prepare_for_snapshot", prepare_step),
+        ("end_prepare_snapshots", set_step),
+        ("pre_commit_snapshots", set_step),
+        ("commit_snapshots", set_step),
+        ("post_commit_snapshots", count_step),
+        ("pre_final_commit_snapshots", set_step),
+        ("post_final_commit_snapshots", set_step),
+        ("abort_snapshots", set_step),
+        ("snapshot_device", device_step),
+        ("delete_snapshot", snapshot_step),
+    ]
+
+
+class vss_retry_policy(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("max_retries", c_uint32),
+        ("wait_ms", c_uint64),
+        ("in_progress_max_retries", c_uint32),
+        ("reserved", c_uint32),
+        ("in_progress_wait_ms", c_uint64),
+    ]
+
+
+class vss_retry_attempt(ctypes.Structure):
+    _fields_ = [
+        ("size", c_uint32),
+        ("number", c_uint32),
+        ("result", c_int32),
+        ("retry_class", c_int32),
+        ("start_ms", c_uint64),
+        ("end_ms", c_uint64),
+        ("wait_ms", c_uint64),
+    ]
+
+
+retry_attempt_fn = FUNCTYPE(c_int32, c_void_p, c_void_p, c_uint32)
+retry_report_fn = FUNCTYPE(None, c_void_p, POINTER(vss_retry_attempt))
+
+
 def _declare(name, restype, *argtypes):
     function = getattr(lib, name)
     function.restype = restype
@@ -264,23 +339,41 @@ _declare("vss_components_get_text", H, P, c_uint32, c_int32, PP)
 _declare("vss_components_set_text", H, P, c_uint32, c_int32, c_char_p)
 _declare("vss_components_selected_for_restore", H, P, c_uint32, POINTER(c_int32))
 _declare("vss_components_file_restore_status", H, P, c_uint32, POINTER(c_int32))
+# snapshot providers (1.1)
+_declare("vss_requester_add_to_snapshot_set_with", H, P, c_char_p, G, G)
+_declare("vss_coordinator_provider_count", H, P, POINTER(c_uint32))
+_declare("vss_coordinator_provider", H, P, c_uint32, POINTER(vss_provider_info))
+_declare("vss_provider_info_clear", None, POINTER(vss_provider_info))
+_declare("vss_coordinator_register_provider", H, P, POINTER(vss_provider_callbacks), P)
+_declare("vss_coordinator_unregister_provider", H, P, G)
+# the retry helper
+_declare("vss_retry_policy_default", H, POINTER(vss_retry_policy))
+_declare("vss_retry_run", H, P, POINTER(vss_retry_policy), retry_attempt_fn, retry_report_fn, P)
 
 
-def sized(struct_type):
+_S = TypeVar("_S", bound=ctypes.Structure)
+
+
+def sized(struct_type: Type[_S]) -> _S:
     """A zeroed struct whose leading `size` field is set, as the header asks."""
     value = struct_type()
     value.size = ctypes.sizeof(struct_type)
     return value
 
 
-def text(pointer):
+def text(pointer: Optional[int]) -> Optional[str]:
     """Copies a library string (char * as an int, or None) into a str; None stays None."""
     if not pointer:
         return None
     return ctypes.string_at(pointer).decode("utf-8", errors="replace")
 
 
-def take_text(pointer):
+def required_text(pointer: Optional[int]) -> str:
+    """text() of a field the header says is always allocated ("" should it be NULL)."""
+    return text(pointer) or ""
+
+
+def take_text(pointer: Optional[int]) -> Optional[str]:
     """Copies a string the library allocated for us, then frees it with vss_free."""
     try:
         return text(pointer)
@@ -289,7 +382,7 @@ def take_text(pointer):
             lib.vss_free(pointer)
 
 
-def utf8(value, what="string"):
+def utf8(value: Union[str, bytes, None], what: str = "string") -> Optional[bytes]:
     """A str as UTF-8 for the library; None stays NULL.
 
     A str holding surrogates is read as UTF-16 would be, as contract C-6.2 asks

@@ -1,13 +1,20 @@
 """Enumerations of abi/vss.h and abi/vswriter.h, and the records the requester reads."""
 
+from __future__ import annotations
+
 import datetime
 import enum
 import uuid
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Optional, Tuple, Type, TypeVar, Union
 
 from . import _native
-from ._errors import hresult_name, unsigned
+from ._errors import HResult, hresult_name, unsigned
+
+GuidLike = Union[uuid.UUID, str, bytes]
+"""What a GUID argument takes: a uuid.UUID, its str form, or 16 bytes in Windows order (bytes_le)."""
+
+_E = TypeVar("_E", bound=enum.IntEnum)
 
 
 class Step(enum.IntEnum):
@@ -133,6 +140,33 @@ class FileKind(enum.IntEnum):
     DATABASE_LOG = 2
 
 
+class ProviderType(enum.IntEnum):
+    """VSS_PROVIDER_TYPE."""
+
+    UNKNOWN = 0
+    SYSTEM = 1
+    SOFTWARE = 2
+    HARDWARE = 3
+    FILESHARE = 4
+
+
+class RetryClass(enum.IntEnum):
+    """What is_retryable answers (vss_retry_class)."""
+
+    NO = 0
+    AFTER_WAIT = 1
+    SHORT_BACK_OFF = 2
+
+
+# The built-in providers' ids (VSS_PROVIDER_*_ID in vssapi.h), as uuid.UUID.
+PROVIDER_SIMULATED_ID = uuid.UUID("b5946137-7b9f-4925-af80-51abd60b20d5")
+PROVIDER_LIVE_ID = uuid.UUID("6f70656e-7673-4c69-7665-000000000001")
+PROVIDER_COPY_ID = uuid.UUID("6f70656e-7673-436f-7079-000000000001")
+PROVIDER_BTRFS_ID = uuid.UUID("6f70656e-7673-4274-7266-000000000001")  # Linux
+PROVIDER_REFLINK_ID = uuid.UUID("6f70656e-7673-5266-6c6b-000000000001")  # Linux
+PROVIDER_FSFREEZE_ID = uuid.UUID("6f70656e-7673-4672-7a66-000000000001")  # Linux
+
+
 class Context(enum.IntEnum):
     """VSS_SNAPSHOT_CONTEXT, for Requester.set_context."""
 
@@ -145,22 +179,25 @@ class Context(enum.IntEnum):
     ALL = -1
 
 
-def as_enum(kind, value):
-    """kind(value), or the plain int when the library returns a value kind lacks."""
+def as_enum(kind: Type[_E], value: int) -> _E:
+    """kind(value), or the plain int when the library returns a value kind lacks.
+
+    Typed as kind all the same: only a newer library could send such a value,
+    and `status.state.name` should type-check."""
     try:
         return kind(value)
     except ValueError:
-        return int(value)
+        return int(value)  # type: ignore[return-value]
 
 
-def guid_to_uuid(guid):
+def guid_to_uuid(guid: _native.vss_guid) -> uuid.UUID:
     """A vss_guid (Windows layout) as a uuid.UUID, independent of host byte order."""
     return uuid.UUID(
         int=(guid.data1 << 96) | (guid.data2 << 80) | (guid.data3 << 64) | int.from_bytes(bytes(guid.data4), "big")
     )
 
 
-def to_guid(value, what="GUID"):
+def to_guid(value: GuidLike, what: str = "GUID") -> _native.vss_guid:
     """A uuid.UUID, its str form or 16 bytes_le as a vss_guid."""
     if isinstance(value, str):
         value = uuid.UUID(value)
@@ -223,16 +260,16 @@ class WriterStatus:
     class_id: uuid.UUID
     name: str
     state: WriterState
-    hr_failure_writer: int
-    hr_application: int
+    hr_failure_writer: HResult
+    hr_application: HResult
     message: Optional[str]
 
     @property
-    def failed(self):
+    def failed(self) -> bool:
         return self.hr_failure_writer != 0
 
     @property
-    def failure_name(self):
+    def failure_name(self) -> str:
         return hresult_name(self.hr_failure_writer)
 
 
@@ -247,12 +284,12 @@ class ComponentFailure:
     class_id: uuid.UUID
     logical_path: Optional[str]
     name: str
-    hr: int
-    hr_application: int
+    hr: HResult
+    hr_application: HResult
     message: Optional[str]
 
     @property
-    def failed(self):
+    def failed(self) -> bool:
         return self.hr != 0
 
 
@@ -273,16 +310,42 @@ class SnapshotProperties:
     creation_time: int  # FILETIME units: 100 ns since 1601-01-01 UTC
 
     @property
-    def created(self):
+    def created(self) -> datetime.datetime:
         """creation_time as an aware datetime (UTC)."""
         return _FILETIME_EPOCH + datetime.timedelta(microseconds=self.creation_time // 10)
 
 
-def writer_status_from(raw):
+@dataclass(frozen=True)
+class ProviderInfo:
+    """One provider of a coordinator (vss_provider_info), from Coordinator.providers()."""
+
+    id: uuid.UUID
+    name: str
+    type: ProviderType
+    version: str
+
+
+@dataclass(frozen=True)
+class RetryAttempt:
+    """One attempt of retry_run, as its report gets it (vss_retry_attempt).
+
+    Times are the coordinator's clock in milliseconds: on a real clock only
+    differences mean something; a virtual clock starts at 0.
+    """
+
+    number: int  # 1 for the first attempt
+    result: HResult
+    retry_class: RetryClass
+    start_ms: int
+    end_ms: int
+    wait_ms: int  # the wait before the next attempt; 0 if none follows
+
+
+def writer_status_from(raw: _native.vss_writer_status) -> WriterStatus:
     return WriterStatus(
         instance_id=guid_to_uuid(raw.instance_id),
         class_id=guid_to_uuid(raw.class_id),
-        name=_native.text(raw.name),
+        name=_native.required_text(raw.name),
         state=as_enum(WriterState, raw.state),
         hr_failure_writer=unsigned(raw.hr_failure_writer),
         hr_application=unsigned(raw.hr_application),
@@ -290,23 +353,23 @@ def writer_status_from(raw):
     )
 
 
-def component_failure_from(raw):
+def component_failure_from(raw: _native.vss_component_failure) -> ComponentFailure:
     return ComponentFailure(
         instance_id=guid_to_uuid(raw.instance_id),
         class_id=guid_to_uuid(raw.class_id),
         logical_path=_native.text(raw.logical_path),
-        name=_native.text(raw.name),
+        name=_native.required_text(raw.name),
         hr=unsigned(raw.hr),
         hr_application=unsigned(raw.hr_application),
         message=_native.text(raw.message),
     )
 
 
-def writer_identity_from(raw):
+def writer_identity_from(raw: _native.vss_writer_identity) -> WriterIdentity:
     return WriterIdentity(
         instance_id=guid_to_uuid(raw.instance_id),
         class_id=guid_to_uuid(raw.class_id),
-        name=_native.text(raw.name),
+        name=_native.required_text(raw.name),
         instance_name=_native.text(raw.instance_name),
         usage=as_enum(UsageType, raw.usage),
         source=as_enum(SourceType, raw.source),
@@ -314,11 +377,11 @@ def writer_identity_from(raw):
     )
 
 
-def component_info_from(raw):
+def component_info_from(raw: _native.vss_component_info) -> ComponentInfo:
     return ComponentInfo(
         type=as_enum(ComponentType, raw.type),
         logical_path=_native.text(raw.logical_path),
-        name=_native.text(raw.name),
+        name=_native.required_text(raw.name),
         caption=_native.text(raw.caption),
         selectable=bool(raw.selectable),
         file_count=int(raw.file_count),
@@ -327,7 +390,7 @@ def component_info_from(raw):
     )
 
 
-def snapshot_properties_from(raw):
+def snapshot_properties_from(raw: _native.vss_snapshot_props) -> SnapshotProperties:
     return SnapshotProperties(
         snapshot_id=guid_to_uuid(raw.snapshot_id),
         snapshot_set_id=guid_to_uuid(raw.snapshot_set_id),
@@ -337,4 +400,24 @@ def snapshot_properties_from(raw):
         device_name=_native.text(raw.device_name),
         attributes=int(raw.attributes),
         creation_time=int(raw.creation_time),
+    )
+
+
+def provider_info_from(raw: _native.vss_provider_info) -> ProviderInfo:
+    return ProviderInfo(
+        id=guid_to_uuid(raw.id),
+        name=_native.required_text(raw.name),
+        type=as_enum(ProviderType, raw.type),
+        version=_native.required_text(raw.version),
+    )
+
+
+def retry_attempt_from(raw: _native.vss_retry_attempt) -> RetryAttempt:
+    return RetryAttempt(
+        number=int(raw.number),
+        result=unsigned(raw.result),
+        retry_class=as_enum(RetryClass, raw.retry_class),
+        start_ms=int(raw.start_ms),
+        end_ms=int(raw.end_ms),
+        wait_ms=int(raw.wait_ms),
     )
