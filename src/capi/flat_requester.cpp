@@ -130,9 +130,13 @@ try {
         return started; // the message is already there
     }
     IVssAsync *operation = async_of(async);
-    operation->Wait(INFINITE);
+    const HRESULT waited = operation->Wait(INFINITE);
     HRESULT result = E_UNEXPECTED;
-    operation->QueryStatus(&result, nullptr);
+    if (FAILED(waited)) {
+        result = waited; // the step goes on; its status is not known here
+    } else {
+        operation->QueryStatus(&result, nullptr);
+    }
     operation->Release();
     if (result == VSS_S_ASYNC_FINISHED) {
         return S_OK;

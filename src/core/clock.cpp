@@ -12,6 +12,7 @@ thread_local const void *t_work = nullptr;
 // What a SimulatedClock token points at: which clock it counts for.
 struct WorkMark {
     SimulatedClock *clock;
+    bool counted = false; // set once busy_ counts it
 };
 
 } // namespace
@@ -98,16 +99,24 @@ TimePoint SimulatedClock::now() const
 
 WorkToken SimulatedClock::begin_work()
 {
+    // Counted only once the token exists: a failed allocation must not leave
+    // work counted that no token will end (the clock would never move again).
+    // If the control block cannot be allocated, shared_ptr runs the deleter.
+    auto *mark = new WorkMark{this};
+    WorkToken token(mark, [](void *done) {
+        auto *work = static_cast<WorkMark *>(done);
+        if (work->counted) {
+            work->clock->end_work();
+        }
+        delete work;
+    });
     {
         const std::lock_guard<std::mutex> hold(lock_);
         ++busy_;
         ++generation_;
     }
-    return WorkToken(new WorkMark{this}, [](void *mark) {
-        auto *work = static_cast<WorkMark *>(mark);
-        work->clock->end_work();
-        delete work;
-    });
+    mark->counted = true;
+    return token;
 }
 
 void SimulatedClock::end_work()
@@ -125,15 +134,15 @@ int SimulatedClock::busy() const
 
 void SimulatedClock::advance_if_idle()
 {
-    if (busy_ > 0 || waiters_.empty()) {
+    if (busy_ > 0 || first_waiter_ == nullptr) {
         return;
     }
     TimePoint earliest = TimePoint::max();
-    for (const Waiter &waiter : waiters_) {
-        if (waiter.confirmed != generation_) {
+    for (const Waiter *waiter = first_waiter_; waiter != nullptr; waiter = waiter->next) {
+        if (waiter->confirmed != generation_) {
             return; // someone may be done already: let it look first
         }
-        earliest = std::min(earliest, waiter.deadline);
+        earliest = std::min(earliest, waiter->deadline);
     }
     if (earliest != TimePoint::max() && earliest > now_) {
         now_ = earliest;
@@ -146,10 +155,14 @@ bool SimulatedClock::wait_until(std::unique_lock<std::mutex> &lock, std::conditi
 {
     const auto *mark = static_cast<const WorkMark *>(t_work);
     const bool carries_work = mark != nullptr && mark->clock == this;
-    std::list<Waiter>::iterator self;
+    Waiter self{deadline};
     {
         const std::lock_guard<std::mutex> hold(lock_);
-        self = waiters_.insert(waiters_.end(), Waiter{deadline});
+        self.next = first_waiter_;
+        if (first_waiter_ != nullptr) {
+            first_waiter_->previous = &self;
+        }
+        first_waiter_ = &self;
         busy_ -= carries_work ? 1 : 0;
         ++generation_;
     }
@@ -169,7 +182,7 @@ bool SimulatedClock::wait_until(std::unique_lock<std::mutex> &lock, std::conditi
             if (now_ >= deadline) {
                 break;
             }
-            self->confirmed = seen;
+            self.confirmed = seen;
             advance_if_idle();
             if (now_ >= deadline) {
                 break;
@@ -178,7 +191,10 @@ bool SimulatedClock::wait_until(std::unique_lock<std::mutex> &lock, std::conditi
         cv.wait_for(lock, std::chrono::milliseconds(1));
     }
     const std::lock_guard<std::mutex> hold(lock_);
-    waiters_.erase(self);
+    (self.previous != nullptr ? self.previous->next : first_waiter_) = self.next;
+    if (self.next != nullptr) {
+        self.next->previous = self.previous;
+    }
     busy_ += carries_work ? 1 : 0;
     ++generation_;
     return result;

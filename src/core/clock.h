@@ -94,9 +94,13 @@ public:
     int busy() const; // work not waiting now (tests)
 
 private:
+    // On the waiting thread's stack, linked in while it waits: waiting
+    // allocates nothing, so it cannot fail (C-6.2).
     struct Waiter {
         TimePoint deadline;
         std::uint64_t confirmed = ~std::uint64_t(0); // generation at which it last saw itself not done
+        Waiter *previous = nullptr;
+        Waiter *next = nullptr;
     };
     void end_work();
     void advance_if_idle(); // with lock_ held
@@ -108,7 +112,7 @@ private:
     // ending, a waiter coming or going, time moving. Time moves only when all
     // waiters saw themselves not done at the current generation.
     std::uint64_t generation_ = 0;
-    std::list<Waiter> waiters_;
+    Waiter *first_waiter_ = nullptr;
 };
 
 std::shared_ptr<Clock> make_real_clock();

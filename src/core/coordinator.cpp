@@ -129,14 +129,27 @@ HRESULT Coordinator::unregister_provider(const GUID &id)
 
 void Coordinator::discard(const std::vector<SnapshotRecord> &records) noexcept
 {
-    for (const SnapshotRecord &record : records) {
-        std::shared_ptr<SnapshotProvider> provider;
-        try {
-            provider = find_provider(record.provider_id);
-        } catch (...) {
+    if (records.empty()) {
+        return;
+    }
+    // Usually all of one provider: handed over as they are, with no copy that
+    // could fail for want of memory.
+    const bool one_provider = std::all_of(records.begin(), records.end(), [&](const SnapshotRecord &record) {
+        return IsEqualGUID(record.provider_id, records.front().provider_id);
+    });
+    if (one_provider) {
+        if (const auto provider = find_provider(records.front().provider_id)) {
+            provider->discard(records);
         }
-        if (provider) {
-            provider->discard({record});
+        return;
+    }
+    for (const SnapshotRecord &record : records) {
+        try {
+            if (const auto provider = find_provider(record.provider_id)) {
+                provider->discard({record});
+            }
+        } catch (...) {
+            // no memory for the copy: the provider's own clean-up at its end stays
         }
     }
 }

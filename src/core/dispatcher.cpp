@@ -4,6 +4,8 @@
 
 #include <gsl/gsl>
 
+#include <exception>
+
 namespace vssapi::core {
 
 namespace testing {
@@ -48,15 +50,19 @@ std::shared_ptr<Dispatcher::Strand> Dispatcher::make_strand()
     return std::make_shared<Strand>();
 }
 
+// Each post either takes its task or throws having changed nothing: the work
+// token and the task's place are made before the strand is marked scheduled,
+// and queueing the strand cannot fail.
 void Dispatcher::post(const std::shared_ptr<Strand> &strand, std::function<void()> task)
 {
+    WorkToken work = begin_work();
     bool must_schedule = false;
     {
         const std::lock_guard<std::mutex> hold(strand->lock_);
         strand->tasks_.push_back(std::move(task));
         if (!strand->scheduled_) {
             strand->scheduled_ = true;
-            strand->head_work_ = begin_work();
+            strand->head_work_ = std::move(work);
             must_schedule = true;
         }
     }
@@ -69,40 +75,77 @@ void Dispatcher::post_all(std::vector<Posting> postings)
 {
     std::vector<std::shared_ptr<Strand>> to_schedule;
     to_schedule.reserve(postings.size());
-    for (auto &[strand, task] : postings) {
+    std::vector<WorkToken> work;
+    work.reserve(postings.size());
+    for (std::size_t i = 0; i < postings.size(); ++i) {
+        work.push_back(begin_work());
+    }
+    std::exception_ptr failure;
+    for (std::size_t i = 0; i < postings.size(); ++i) {
+        auto &[strand, task] = postings[i];
         const std::lock_guard<std::mutex> hold(strand->lock_);
-        strand->tasks_.push_back(std::move(task));
+        try {
+            strand->tasks_.push_back(std::move(task));
+        } catch (...) {
+            failure = std::current_exception(); // the ones posted so far still run
+            break;
+        }
         if (!strand->scheduled_) {
             strand->scheduled_ = true;
-            strand->head_work_ = begin_work();
-            to_schedule.push_back(std::move(strand));
+            strand->head_work_ = std::move(work[i]);
+            to_schedule.push_back(strand);
         }
     }
-    if (to_schedule.empty()) {
-        return;
-    }
-    {
-        const std::lock_guard<std::mutex> hold(lock_);
-        for (auto &strand : to_schedule) {
-            ready_.push_back(std::move(strand));
+    if (!to_schedule.empty()) {
+        {
+            const std::lock_guard<std::mutex> hold(lock_);
+            for (auto &strand : to_schedule) {
+                push_ready(std::move(strand));
+            }
+            replenish(hold);
         }
-        replenish(hold);
+        if (to_schedule.size() == 1) {
+            wake_.notify_one();
+        } else {
+            wake_.notify_all();
+        }
     }
-    if (to_schedule.size() == 1) {
-        wake_.notify_one();
-    } else {
-        wake_.notify_all();
+    if (failure) {
+        std::rethrow_exception(failure);
     }
 }
 
-void Dispatcher::schedule(std::shared_ptr<Strand> strand)
+void Dispatcher::schedule(std::shared_ptr<Strand> strand) noexcept
 {
     {
         const std::lock_guard<std::mutex> hold(lock_);
-        ready_.push_back(std::move(strand));
+        push_ready(std::move(strand));
         replenish(hold);
     }
     wake_.notify_one();
+}
+
+void Dispatcher::push_ready(std::shared_ptr<Strand> strand) noexcept
+{
+    Strand *const last = strand.get();
+    if (ready_tail_ != nullptr) {
+        ready_tail_->next_ready_ = std::move(strand);
+    } else {
+        ready_head_ = std::move(strand);
+    }
+    ready_tail_ = last;
+}
+
+std::shared_ptr<Dispatcher::Strand> Dispatcher::pop_ready() noexcept
+{
+    std::shared_ptr<Strand> first = std::move(ready_head_);
+    if (first) {
+        ready_head_ = std::move(first->next_ready_);
+        if (!ready_head_) {
+            ready_tail_ = nullptr;
+        }
+    }
+    return first;
 }
 
 void Dispatcher::add_worker() noexcept
@@ -136,17 +179,15 @@ std::size_t Dispatcher::worker_count() const
 
 void Dispatcher::run_worker()
 {
-    std::shared_ptr<Strand> kept; // a strand this thread could not queue again
     while (true) {
-        std::shared_ptr<Strand> strand = std::move(kept);
-        if (!strand) {
+        std::shared_ptr<Strand> strand;
+        {
             std::unique_lock<std::mutex> hold(lock_);
-            wake_.wait(hold, [this] { return stopping_ || !ready_.empty(); });
-            if (ready_.empty()) {
+            wake_.wait(hold, [this] { return stopping_ || ready_head_ != nullptr; });
+            strand = pop_ready();
+            if (!strand) {
                 return; // stopping, nothing left
             }
-            strand = std::move(ready_.front());
-            ready_.pop_front();
         }
         std::function<void()> task;
         WorkToken work;
@@ -166,16 +207,14 @@ void Dispatcher::run_worker()
             more = !strand->tasks_.empty();
             strand->scheduled_ = more;
             if (more) {
-                strand->head_work_ = begin_work(); // before `work` ends: time must not slip in between
+                // The next task's work is this one's, handed over: no time can slip in
+                // between, and nothing is allocated (so nothing here can fail).
+                strand->head_work_ = std::move(work);
             }
         }
         work.reset();
         if (more) {
-            try {
-                schedule(strand); // back of the line: fairness between writers
-            } catch (...) {
-                kept = std::move(strand); // no memory to queue it: run its next task here
-            }
+            schedule(std::move(strand)); // back of the line: fairness between writers
         }
     }
 }

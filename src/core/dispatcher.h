@@ -53,7 +53,9 @@ public:
 
 private:
     void run_worker();
-    void schedule(std::shared_ptr<Strand> strand);
+    void schedule(std::shared_ptr<Strand> strand) noexcept;
+    void push_ready(std::shared_ptr<Strand> strand) noexcept; // under lock_
+    std::shared_ptr<Strand> pop_ready() noexcept;            // under lock_
     void replenish(const std::lock_guard<std::mutex> &held) noexcept;
     void stop() noexcept;
     WorkToken begin_work() const { return clock_ ? clock_->begin_work() : WorkToken(); }
@@ -61,7 +63,10 @@ private:
     const std::shared_ptr<Clock> clock_;
     mutable std::mutex lock_;
     std::condition_variable wake_;
-    std::deque<std::shared_ptr<Strand>> ready_;
+    // Strands waiting for a thread, linked through Strand::next_ready_: queueing
+    // one allocates nothing, so a task once accepted is never lost (C-6.2).
+    std::shared_ptr<Strand> ready_head_;
+    Strand *ready_tail_ = nullptr;
     std::vector<std::thread> workers_;
     unsigned wanted_ = 0; // workers asked for that could not start yet
     bool stopping_ = false;
@@ -74,6 +79,7 @@ private:
     std::deque<std::function<void()>> tasks_;
     WorkToken head_work_; // the head task's work while it waits for a thread
     bool scheduled_ = false;
+    std::shared_ptr<Strand> next_ready_; // the dispatcher's, under its lock
 };
 
 } // namespace vssapi::core

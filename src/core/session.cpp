@@ -338,7 +338,7 @@ void Session::shutdown() noexcept
             return;
         }
         shut_down_ = true;
-        running = operations_;
+        running.swap(operations_); // no copy: nothing here may allocate and fail
     }
     for (const auto &operation : running) {
         operation->join();
@@ -366,7 +366,11 @@ void Session::shutdown() noexcept
     if (set_in_creation_) {
         coordinator_->end_snapshot_set(snapshot_set_id_);
     }
-    coordinator_->discard(coordinator_->snapshots().release_session(id_));
+    try {
+        coordinator_->discard(coordinator_->snapshots().release_session(id_));
+    } catch (...) {
+        trace("the session's snapshots could not be released: out of memory; they go with the coordinator");
+    }
     trace("shut down");
 }
 

@@ -3,6 +3,7 @@
 #include "core/session_parts.h"
 
 #include <algorithm>
+#include <new>
 #include <condition_variable>
 #include <thread>
 
@@ -341,6 +342,8 @@ HRESULT Session::commit_snapshot_set()
         for (Part &part : state->parts) {
             try {
                 result = part.provider->commit(part.request);
+            } catch (const std::bad_alloc &) {
+                result = E_OUTOFMEMORY; // the library's own want, not the provider's fault
             } catch (...) {
                 result = VSS_E_UNEXPECTED_PROVIDER_ERROR;
             }

@@ -12,7 +12,10 @@ namespace vssapi::requester {
 
 class Async final : public com::ComObject<Async, IVssAsync> {
 public:
-    explicit Async(std::shared_ptr<core::Operation> operation) noexcept : operation_(std::move(operation)) {}
+    // Made before its step starts (a step must not start if the object that
+    // reports it cannot be made), then given the step's operation.
+    Async() noexcept = default;
+    void attach(std::shared_ptr<core::Operation> operation) noexcept { operation_ = std::move(operation); }
 
     static gsl::span<const com::InterfaceEntry> interface_table() noexcept;
 
@@ -21,7 +24,7 @@ public:
     HRESULT STDMETHODCALLTYPE QueryStatus(HRESULT *pHrResult, INT *pReserved) noexcept override;
 
 private:
-    const std::shared_ptr<core::Operation> operation_;
+    std::shared_ptr<core::Operation> operation_;
 };
 
 } // namespace vssapi::requester

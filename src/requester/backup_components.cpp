@@ -50,12 +50,22 @@ HRESULT BackupComponents::start(HRESULT (core::Session::*step)(std::shared_ptr<c
     if (!com::clear_out(ppAsync)) {
         return E_INVALIDARG;
     }
+    // First the IVssAsync, then the step: E_OUTOFMEMORY must mean it never started.
+    auto *async = new Async();
     std::shared_ptr<core::Operation> operation;
-    const HRESULT started = ((*session_).*step)(operation);
+    HRESULT started = E_UNEXPECTED;
+    try {
+        started = ((*session_).*step)(operation);
+    } catch (...) {
+        async->Release();
+        throw;
+    }
     if (FAILED(started)) {
+        async->Release();
         return started;
     }
-    *ppAsync = new Async(std::move(operation));
+    async->attach(std::move(operation));
+    *ppAsync = async;
     return S_OK;
 }
 

@@ -131,7 +131,7 @@ private:
 
     // A restore setter of the SDK: checks the component's name, then the session.
     HRESULT change_for_restore(core::Call call, const VSS_ID &writer_id, const VSS_ID *instance_id,
-                               VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name,
+                               const VSS_COMPONENT_TYPE &type, LPCWSTR logical_path, LPCWSTR name,
                                const std::function<HRESULT(core::SelectedComponent &)> &change);
 
     // Reset at the last Release: a tombstone keeps no session, writer or coordinator alive.

@@ -75,7 +75,7 @@ try {
 VSSAPI_CATCH_RETURN()
 
 HRESULT BackupComponents::change_for_restore(core::Call call, const VSS_ID &writer_id, const VSS_ID *instance_id,
-                                             VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name,
+                                             const VSS_COMPONENT_TYPE &type, LPCWSTR logical_path, LPCWSTR name,
                                              const std::function<HRESULT(core::SelectedComponent &)> &change)
 {
     if (name == nullptr) {

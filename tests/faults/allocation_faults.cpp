@@ -75,6 +75,13 @@ long counted() noexcept
     return seen.load();
 }
 
+Paused::Paused() noexcept : left_(countdown.exchange(0)) {}
+
+Paused::~Paused()
+{
+    countdown.store(left_);
+}
+
 } // namespace faults
 
 void *operator new(std::size_t size)

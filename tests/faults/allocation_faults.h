@@ -13,4 +13,17 @@ bool fired() noexcept;
 // Allocations counted since the last arm() (fired or not).
 long counted() noexcept;
 
+// Stops counting for the life of the object, then goes on where it stopped:
+// for code that cannot survive a failed allocation (see faults_test.cpp).
+class Paused {
+public:
+    Paused() noexcept;
+    ~Paused();
+    Paused(const Paused &) = delete;
+    Paused &operator=(const Paused &) = delete;
+
+private:
+    long left_;
+};
+
 } // namespace faults

@@ -26,9 +26,11 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus"
   cp -n "$here/corpus/$target/"* "$corpus/" 2>/dev/null || true
   dict=$(dict_of "$target")
+  # A shared ASan runtime must come first, and libFuzzer links the C++ library ahead of it.
+  preload=$(ldd "$program" 2>/dev/null | awk '/libclang_rt.asan/ && $3 ~ /^\// {print $3}')
   echo "== fuzz $target: ${seconds}s"
   # -timeout: one input taking 30 s is a hang; -rss_limit_mb: memory growth.
-  "$program" "$corpus" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 \
+  LD_PRELOAD=${preload:-${LD_PRELOAD:-}} "$program" "$corpus" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 \
     -print_final_stats=1 -artifact_prefix="$work/$target-" ${dict:+-dict="$dict"} \
     >"$work/$target.log" 2>&1 || {
       echo "fuzz $target FAILED: the report and the input are in $work ($target.log, $target-crash-*)" >&2
