@@ -31,6 +31,16 @@ std::u16string wide(fuzz::Input &in)
     return out;
 }
 
+// An enum value within the bits of the enum's values (0..3), valid or not as
+// a VSS value: C++ code cannot pass a value outside them without undefined
+// behaviour of its own. Values outside them come from C callers: flat_api_fuzz
+// and tests/support/c_callers.c pass those.
+template <class Enum>
+Enum in_range(fuzz::Input &in)
+{
+    return static_cast<Enum>(in.byte() & 3);
+}
+
 LPCWSTR W(const std::u16string &text)
 {
     return reinterpret_cast<LPCWSTR>(text.c_str());
@@ -48,9 +58,9 @@ public:
         message_ = wide(in);
         name_ = wide(in);
         // One take per statement: argument order is unspecified, and an input must mean one thing everywhere.
-        const auto usage = static_cast<VSS_USAGE_TYPE>(in.small());
-        const auto source = static_cast<VSS_SOURCE_TYPE>(in.small());
-        const auto level = static_cast<VSS_APPLICATION_LEVEL>(in.small());
+        const auto usage = in_range<VSS_USAGE_TYPE>(in);
+        const auto source = in_range<VSS_SOURCE_TYPE>(in);
+        const auto level = in_range<VSS_APPLICATION_LEVEL>(in);
         const DWORD timeout = in.u32() % 120000;
         ok_ = Initialize(klass, W(name_), usage, source, level, timeout) == S_OK && Subscribe() == S_OK;
     }
@@ -161,7 +171,7 @@ void call(IVssBackupComponentsEx3 *c, fuzz::Input &in, BSTR &saved)
 {
     IVssAsync *async = nullptr;
     const GUID a = in.guid<GUID>(), b = in.guid<GUID>();
-    const auto type = static_cast<VSS_COMPONENT_TYPE>(in.small());
+    const auto type = in_range<VSS_COMPONENT_TYPE>(in);
     const std::u16string path = wide(in), name = wide(in);
     LPCWSTR logical = in.byte() % 2 == 0 ? nullptr : W(path);
     switch (in.byte() % 26) {
@@ -170,7 +180,7 @@ void call(IVssBackupComponentsEx3 *c, fuzz::Input &in, BSTR &saved)
         break;
     case 1: {
         const bool select = (in.byte() & 1) != 0, bootable = (in.byte() & 1) != 0;
-        const auto backup = static_cast<VSS_BACKUP_TYPE>(in.small());
+        const auto backup = in_range<VSS_BACKUP_TYPE>(in);
         const bool partial = (in.byte() & 1) != 0;
         (void)c->SetBackupState(select, bootable, backup, partial);
         break;
@@ -273,7 +283,7 @@ void call(IVssBackupComponentsEx3 *c, fuzz::Input &in, BSTR &saved)
         }
         break;
     case 20:
-        (void)c->SetFileRestoreStatus(b, type, logical, W(name), static_cast<VSS_FILE_RESTORE_STATUS>(in.small()));
+        (void)c->SetFileRestoreStatus(b, type, logical, W(name), in_range<VSS_FILE_RESTORE_STATUS>(in));
         break;
     case 21:
         if (SUCCEEDED(c->PostRestore(&async))) {
@@ -287,15 +297,15 @@ void call(IVssBackupComponentsEx3 *c, fuzz::Input &in, BSTR &saved)
         }
         LONG deleted = 0;
         VSS_ID kept{};
-        const auto source = static_cast<VSS_OBJECT_TYPE>(in.small());
+        const auto source = in_range<VSS_OBJECT_TYPE>(in);
         const BOOL force = in.byte() & 1;
         (void)c->DeleteSnapshots(a, source, force, &deleted, &kept);
         break;
     }
     case 23: {
         IVssEnumObject *found = nullptr;
-        const auto queried = static_cast<VSS_OBJECT_TYPE>(in.small());
-        const auto returned = static_cast<VSS_OBJECT_TYPE>(in.small());
+        const auto queried = in_range<VSS_OBJECT_TYPE>(in);
+        const auto returned = in_range<VSS_OBJECT_TYPE>(in);
         if (c->Query(a, queried, returned, &found) == S_OK && found != nullptr) {
             VSS_OBJECT_PROP prop{};
             ULONG fetched = 0;
