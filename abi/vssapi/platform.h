@@ -16,6 +16,17 @@
 #ifndef VSSAPI_PLATFORM_H
 #define VSSAPI_PLATFORM_H
 
+/* The oldest standards every openvss header needs: C11 (_Static_assert,
+ * char16_t) and C++17 (inline variables for the IIDs). tests/abi checks
+ * both, and that older ones stop here with this message. */
+#if defined(__cplusplus)
+#if (defined(_MSVC_LANG) ? _MSVC_LANG : __cplusplus) < 201703L
+#error "the openvss headers need C++17 or later (-std=c++17, /std:c++17)"
+#endif
+#elif !defined(__STDC_VERSION__) || __STDC_VERSION__ < 201112L
+#error "the openvss headers need C11 or later (-std=c11, /std:c11)"
+#endif
+
 #ifdef _WIN32
 /* ------------------------------------------------------------------ Windows */
 #ifndef WIN32_LEAN_AND_MEAN

@@ -1,31 +1,26 @@
 #include "com/guid.h"
 
+#include "platform/random.h"
+
 #include <array>
 #include <charconv>
 #include <cstdio>
-#include <mutex>
-#include <random>
 
 namespace vssapi::com {
 
 GUID new_guid()
 {
-    // One generator for the process, seeded once from the OS.
-    static std::mutex lock;
-    static std::mt19937_64 generator{std::random_device{}()};
-    std::uint64_t high = 0;
-    std::uint64_t low = 0;
-    {
-        const std::lock_guard<std::mutex> hold(lock);
-        high = generator();
-        low = generator();
-    }
+    // 122 random bits from the OS for every id (getrandom, BCryptGenRandom):
+    // no process-wide generator whose 32-bit seed two processes could share.
+    std::uint8_t bytes[16];
+    platform::random_bytes(bytes, sizeof bytes);
     GUID id{};
-    id.Data1 = static_cast<std::uint32_t>(high >> 32);
-    id.Data2 = static_cast<std::uint16_t>(high >> 16);
-    id.Data3 = static_cast<std::uint16_t>((high & 0x0FFF) | 0x4000); // version 4
+    id.Data1 = static_cast<std::uint32_t>(bytes[0]) << 24 | static_cast<std::uint32_t>(bytes[1]) << 16 |
+               static_cast<std::uint32_t>(bytes[2]) << 8 | bytes[3];
+    id.Data2 = static_cast<std::uint16_t>(bytes[4] << 8 | bytes[5]);
+    id.Data3 = static_cast<std::uint16_t>(((bytes[6] << 8 | bytes[7]) & 0x0FFF) | 0x4000); // version 4
     for (int i = 0; i < 8; ++i) {
-        id.Data4[i] = static_cast<std::uint8_t>(low >> (8 * (7 - i)));
+        id.Data4[i] = bytes[8 + i];
     }
     id.Data4[0] = static_cast<std::uint8_t>((id.Data4[0] & 0x3F) | 0x80); // RFC 4122 variant
     return id;

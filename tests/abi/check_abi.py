@@ -10,7 +10,7 @@ be refreshed on purpose. Refreshing it is a reviewed step (README, "ABI gate"):
 
   abidw --no-corpus-path --no-show-locs --no-comp-dir-path \
         --exported-interfaces-only \
-        build/native/src/libvssapi.so.1.0.0 > abi/vssapi.abi
+        build/native/src/libvssapi.so.1.1.0 > abi/vssapi.abi
 """
 import re
 import subprocess

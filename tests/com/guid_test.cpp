@@ -4,7 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <cstring>
+#include <set>
+#include <string>
 #include <string_view>
 
 TEST_CASE("guid: parse_guid reads every field, in either case, with or without braces")
@@ -40,4 +43,26 @@ TEST_CASE("guid: new_guid is a version 4, RFC 4122 variant GUID and round-trips 
     const auto back = vssapi::com::parse_guid(vssapi::com::format_guid(id));
     REQUIRE(back.has_value());
     CHECK(std::memcmp(&*back, &id, sizeof id) == 0);
+}
+
+TEST_CASE("guid: ids come from the OS's random source: 100,000 are all different and every random bit varies")
+{
+    std::set<std::string> seen;
+    std::uint8_t ones[16] = {}, zeros[16] = {};
+    for (int i = 0; i < 100000; ++i) {
+        const GUID id = vssapi::com::new_guid();
+        REQUIRE(seen.insert(vssapi::com::format_guid(id)).second);
+        std::uint8_t bytes[16];
+        std::memcpy(bytes, &id, sizeof bytes);
+        for (int b = 0; b < 16; ++b) {
+            ones[b] |= bytes[b];
+            zeros[b] |= static_cast<std::uint8_t>(~bytes[b]);
+        }
+    }
+    // Every bit but the 6 fixed ones (version, variant) was seen both set and clear.
+    int fixed = 0;
+    for (int b = 0; b < 16; ++b) {
+        fixed += __builtin_popcount(static_cast<unsigned>(static_cast<std::uint8_t>(~(ones[b] & zeros[b]))));
+    }
+    CHECK(fixed == 6);
 }
