@@ -11,6 +11,12 @@ export type GuidLike = string | { data1: number; data2: number; data3: number; d
 /** An HRESULT: unsigned when the binding gives one (0x80070057); either sign when you pass one. */
 export type HResult = number;
 
+/** A file: URL (a WHATWG URL, declared by shape so that no lib "dom" or @types/node is needed). */
+export interface FileURLLike {
+  readonly href: string;
+  readonly protocol: string;
+}
+
 // ---- constants ------------------------------------------------------------------------
 
 export declare const Clock: {
@@ -378,7 +384,7 @@ export declare class Coordinator {
 
 /** Mock writers from a scenario file (abi/scenario.schema.json), loaded into a coordinator. */
 export declare class Scenario {
-  constructor(coordinator: Coordinator | null, source: string | URL | { path: string | URL } | { text: string });
+  constructor(coordinator: Coordinator | null, source: string | FileURLLike | { path: string | FileURLLike } | { text: string });
   readonly coordinator: Coordinator | null;
   readonly closed: boolean;
   /** Unsubscribes the mock writers and restores the provider; off the JS thread. */
@@ -482,7 +488,20 @@ export interface WriterOptions {
   onError?: (error: unknown, event: string) => void;
 }
 
-export interface Writer extends Partial<WriterHandlers> {}
+/** The handlers a Writer subclass may define as methods (optional methods, so that a subclass's methods override them). */
+export interface Writer {
+  onIdentify?(metadata: WriterMetadata, context: HandlerContext): Handled;
+  onPrepareBackup?(components: WriterComponents | null, context: HandlerContext): Handled;
+  onPrepareSnapshot?(context: HandlerContext): Handled;
+  onFreeze?(context: HandlerContext): Handled;
+  onThaw?(context: HandlerContext): Handled;
+  onAbort?(context: HandlerContext): Handled;
+  onPostSnapshot?(components: WriterComponents | null, context: HandlerContext): Handled;
+  onBackupComplete?(components: WriterComponents | null, context: HandlerContext): Handled;
+  onBackupShutdown?(snapshotSetId: string | null, context: HandlerContext): Handled;
+  onPreRestore?(components: WriterComponents | null, context: HandlerContext): Handled;
+  onPostRestore?(components: WriterComponents | null, context: HandlerContext): Handled;
+}
 /** A writer; its handlers run on the JS thread. */
 export declare class Writer {
   constructor(options: WriterOptions);

@@ -368,7 +368,7 @@ test('without isVolumeSupported a volume must be a folder that exists', async ()
 
 test('a device path that is not a string, or too long, fails the set', async () => {
   for (const [device, kind] of [[() => null, TypeError], [() => `Z:\\${'x'.repeat(5000)}`, RangeError],
-    [async () => 42, TypeError]]) {
+    [async () => 42, TypeError], [() => 'Z:\\snap\0shot', TypeError]]) {
     await withCoordinator(async (coordinator) => {
       const provider = new Recorder();
       provider.snapshotDevice = device;
