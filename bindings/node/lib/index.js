@@ -9,7 +9,10 @@
 // timers), and so are the calls that wait for handlers (Writer#close,
 // Requester#close, Requester#abort). Requester#runSync and VssAsync#waitSync
 // block the JS thread and must not be used while a writer of this process has
-// handlers.
+// handlers. The same holds for JS snapshot providers (their steps come on the
+// library's threads but isVolumeSupported, which comes on the JS thread inside
+// addToSnapshotSet) and for retryRun, which runs vss_retry_run on a worker
+// thread and its attempts on the JS thread.
 const { koffi, api, decodeString, types, libraryPath, helperPath } = require('./native');
 const { fileURLToPath } = require('node:url');
 const { AsyncLocalStorage } = require('node:async_hooks');
