@@ -34,7 +34,7 @@ async function withWriter(writerOptions, body, coordinatorOptions = {}) {
   } finally {
     await requester?.close();
     await writer?.close();
-    coordinator.close();
+    await coordinator.close();
   }
 }
 

@@ -180,7 +180,27 @@ const ApplicationLevel = Object.freeze({ UNKNOWN: 0, SYSTEM: 1, BACK_END: 2, FRO
 // vss_clock_kind: the clock a coordinator's timeouts go through (Coordinator's virtualClock).
 const Clock = Object.freeze({ REAL: 0, MANUAL: 1, SIMULATED: 2 });
 
+// VSS_PROVIDER_*_ID (abi/vssapi/vssapi.h): the built-in providers every
+// coordinator has, SIMULATED its default; BTRFS, REFLINK and FSFREEZE on Linux.
+const ProviderId = Object.freeze({
+  SIMULATED: 'b5946137-7b9f-4925-af80-51abd60b20d5',
+  LIVE: '6f70656e-7673-4c69-7665-000000000001',
+  COPY: '6f70656e-7673-436f-7079-000000000001',
+  BTRFS: '6f70656e-7673-4274-7266-000000000001',
+  REFLINK: '6f70656e-7673-5266-6c6b-000000000001',
+  FSFREEZE: '6f70656e-7673-4672-7a66-000000000001',
+});
+
+// VSS_PROVIDER_TYPE (a provider's type in Coordinator#providers()).
+const ProviderType = Object.freeze({ UNKNOWN: 0, SYSTEM: 1, SOFTWARE: 2, HARDWARE: 3, FILESHARE: 4 });
+
+// vss_retry_class: what isRetryable answers and a retry attempt's retryClass.
+const RetryClass = Object.freeze({ NO: 0, AFTER_WAIT: 1, SHORT_BACK_OFF: 2 });
+
+// VSS_RETRY_MAX_RETRIES and VSS_RETRY_MAX_WAIT_MS: the largest values retryRun's policy may hold.
+const RetryLimits = Object.freeze({ MAX_RETRIES: 100, MAX_WAIT_MS: 86400000 });
+
 module.exports = {
   Clock, HRESULT, WriterState, Step, BackupType, UsageType, SourceType, ComponentType, FileKind, Context,
-  ApplicationLevel, ComponentText, FileRestoreStatus, RestoreType,
+  ApplicationLevel, ComponentText, FileRestoreStatus, RestoreType, ProviderId, ProviderType, RetryClass, RetryLimits,
 };

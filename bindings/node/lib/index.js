@@ -9,9 +9,13 @@
 // timers), and so are the calls that wait for handlers (Writer#close,
 // Requester#close, Requester#abort). Requester#runSync and VssAsync#waitSync
 // block the JS thread and must not be used while a writer of this process has
-// handlers.
-const { koffi, api, decodeString, types, libraryPath } = require('./native');
+// handlers. The same holds for JS snapshot providers (their steps come on the
+// library's threads but isVolumeSupported, which comes on the JS thread inside
+// addToSnapshotSet) and for retryRun, which runs vss_retry_run on a worker
+// thread and its attempts on the JS thread.
+const { koffi, api, decodeString, types, libraryPath, helperPath } = require('./native');
 const { fileURLToPath } = require('node:url');
+const { AsyncLocalStorage } = require('node:async_hooks');
 const constants = require('./constants');
 
 const { HRESULT, Step } = constants;
@@ -19,6 +23,7 @@ const ASYNC_PENDING = HRESULT.VSS_S_ASYNC_PENDING;
 const ASYNC_FINISHED = HRESULT.VSS_S_ASYNC_FINISHED;
 const ASYNC_CANCELLED = HRESULT.VSS_S_ASYNC_CANCELLED;
 const PENDING_HANDLER = 0x7fff0001; // VSSNODE_PENDING in native/vssapi_node.c
+const ERROR_CAPACITY = 1024; // the helper copies a worker thread's vss_last_error_message() into this many bytes
 
 // ---- HRESULTs and errors ------------------------------------------------------
 
@@ -77,10 +82,11 @@ class VssError extends Error {
   }
 }
 
-// Throws a VssError when hr failed, with the message this thread's failing call left.
-function check(hr) {
+// Throws a VssError when hr failed, with the message this thread's failing call
+// left (or the one given, copied from another thread).
+function check(hr, message = undefined) {
   if (hr < 0) {
-    throw new VssError(hr, api.vss_last_error_message());
+    throw new VssError(hr, message === undefined ? api.vss_last_error_message() : message);
   }
   return uint32(hr);
 }
@@ -197,7 +203,12 @@ class Coordinator {
       handle = out[0];
     }
     this._handle = handle;
-    finalizers.register(this, { release: () => api.vss_coordinator_release(handle) }, this);
+    this._closing = null;
+    // The providers registered through this object: unregistered by close() (or
+    // when the object is collected), before the handle is released.
+    this._providers = new Set();
+    const registered = this._providers;
+    finalizers.register(this, { release: () => releaseCoordinator(handle, registered) }, this);
   }
 
   /** The process's default coordinator (a new reference to it). */
@@ -207,23 +218,97 @@ class Coordinator {
     return new Coordinator({}, out[0]);
   }
 
+  // The handle, refusing a closed coordinator (NULL would mean the default one).
+  _open(what) {
+    if (this._handle === null) {
+      throw new VssError(constants.HRESULT.E_INVALIDARG, `${what}: the coordinator is closed`);
+    }
+    return this._handle;
+  }
+
   /** Moves a manual clock on; VssError VSS_E_BAD_STATE on a real or simulated one. */
   advanceClock(milliseconds) {
     check(api.vss_coordinator_advance_clock(this._handle, BigInt(milliseconds)));
   }
 
-  /** Drops this reference; writers and requesters made with it keep theirs. */
-  close() {
-    if (this._handle !== null) {
-      finalizers.unregister(this);
-      api.vss_coordinator_release(this._handle);
-      this._handle = null;
+  /**
+   * The snapshot providers of this coordinator, its default (SIMULATED) first:
+   * [{ id, name, type, version }] (type: ProviderType).
+   */
+  providers() {
+    const handle = this._open('vss_coordinator_provider_count');
+    const count = [0];
+    check(api.vss_coordinator_provider_count(handle, count));
+    const result = [];
+    for (let i = 0; i < count[0]; i++) {
+      const out = { size: koffi.sizeof(types.providerInfo) };
+      check(api.vss_coordinator_provider(handle, i, out));
+      try {
+        result.push({ id: guidToString(out.id), name: decodeString(out.name), type: out.type,
+          version: decodeString(out.version) });
+      } finally {
+        api.vss_provider_info_clear(out);
+      }
     }
+    return result;
+  }
+
+  /**
+   * Registers a snapshot provider written in JS (vss_coordinator_register_provider):
+   * an object with `id` (a GUID string), `name`, an optional `version`, and the
+   * steps it has as methods (see README, "Snapshot providers"). Returns its id.
+   * @param {object} provider
+   * @param {object} [options]
+   * @param {function} [options.onError] (error, step) for a step that threw; else
+   *   provider.onError if it has one, else a process warning
+   */
+  registerProvider(provider, options = {}) {
+    return registerProvider(this, provider, options);
+  }
+
+  /**
+   * Unregisters a provider (by id, or the object registered); resolves once no
+   * step of it can run any more. It waits for running steps, so it runs off the
+   * JS thread. VssError VSS_E_PROVIDER_NOT_REGISTERED, VSS_E_PROVIDER_IN_USE for
+   * the default, VSS_E_BAD_STATE from inside one of the provider's own steps.
+   */
+  unregisterProvider(provider) {
+    return unregisterProvider(this, provider);
+  }
+
+  /**
+   * Drops this reference; writers and requesters made with it keep theirs. The
+   * providers registered through this object are unregistered first: the
+   * promise resolves once that is done (at once when there are none).
+   */
+  close() {
+    if (this._closing === null) {
+      finalizers.unregister(this);
+      const handle = this._handle;
+      this._handle = null;
+      this._closing = handle === null ? Promise.resolve() : releaseCoordinator(handle, this._providers);
+    }
+    return this._closing;
   }
 
   [Symbol.dispose]() {
     this.close();
   }
+
+  [Symbol.asyncDispose]() {
+    return this.close();
+  }
+}
+
+// Unregisters the providers registered through one Coordinator object, then
+// releases its handle; at once (on this thread) when there are none.
+function releaseCoordinator(handle, registered) {
+  if (registered.size === 0) {
+    api.vss_coordinator_release(handle);
+    return Promise.resolve();
+  }
+  const pending = [...registered].map((registration) => unregisterRegistration(handle, registration).catch(() => {}));
+  return Promise.all(pending).then(() => api.vss_coordinator_release(handle));
 }
 
 // ---- scenario ---------------------------------------------------------------------
@@ -1129,10 +1214,23 @@ class Requester {
     return guidToString(out);
   }
 
-  /** @returns {string} the snapshot id */
-  addToSnapshotSet(volume) {
+  /**
+   * Adds a volume to the snapshot set.
+   * @param {string} volume
+   * @param {string|object} [provider] the provider that snapshots it: its id (a
+   *   GUID string, ProviderId.*), or an object with an `id` (a provider
+   *   registered with registerProvider, an entry of Coordinator#providers());
+   *   none: the coordinator's default. VssError VSS_E_PROVIDER_NOT_REGISTERED for
+   *   an id no provider has.
+   * @returns {string} the snapshot id
+   */
+  addToSnapshotSet(volume, provider = undefined) {
     const out = {};
-    check(api.vss_requester_add_to_snapshot_set(this._handle, volume ?? null, out));
+    if (provider === undefined || provider === null) {
+      check(api.vss_requester_add_to_snapshot_set(this._handle, volume ?? null, out));
+    } else {
+      check(api.vss_requester_add_to_snapshot_set_with(this._handle, volume ?? null, providerGuid(provider), out));
+    }
     return guidToString(out);
   }
 
@@ -1247,6 +1345,9 @@ class Requester {
    * OnBackupShutdown and waits for the writers, so it runs off the JS thread.
    */
   close() {
+    if (this._closing === null && this._borrowed) {
+      this._disown();
+    }
     if (this._closing === null) {
       for (const operation of [...this._asyncs]) {
         operation.close();
@@ -1262,10 +1363,455 @@ class Requester {
   [Symbol.asyncDispose]() {
     return this.close();
   }
+
+  // A requester the library owns (retryRun's attempt): never released here.
+  static _borrowed(handle) {
+    const requester = Object.create(Requester.prototype);
+    requester._handle = handle;
+    requester._asyncs = new Set();
+    requester._closing = null;
+    requester._borrowed = true;
+    return requester;
+  }
+
+  // Lets go a borrowed requester: its steps' handles are released, the requester is the library's.
+  _disown() {
+    for (const operation of [...this._asyncs]) {
+      operation.close();
+    }
+    this._handle = null;
+    this._closing = Promise.resolve();
+  }
 }
 
+// ---- snapshot providers ------------------------------------------------------------
+
+// In the order of vss_provider_callbacks (and of the helper's steps).
+const PROVIDER_STEPS = [
+  'isVolumeSupported', 'prepareForSnapshot', 'endPrepareSnapshots', 'preCommitSnapshots', 'commitSnapshots',
+  'postCommitSnapshots', 'preFinalCommitSnapshots', 'postFinalCommitSnapshots', 'abortSnapshots',
+  'snapshotDevice', 'deleteSnapshot',
+];
+const STEP_IS_VOLUME_SUPPORTED = 0;
+const STEP_PREPARE_FOR_SNAPSHOT = 1;
+const STEP_COMMIT_SNAPSHOTS = 4;
+const STEP_POST_COMMIT_SNAPSHOTS = 5;
+const STEP_SNAPSHOT_DEVICE = 9;
+const DEVICE_CAPACITY = 4096; // the library's buffer for snapshot_device, its NUL included
+
+// Registered providers by `${coordinator handle}|${id}`: strong, so that a
+// registered provider and its koffi callback live while the library can call
+// them, whatever the program keeps. A Coordinator object keeps a reference to
+// its handle while its registrations live, so no other coordinator can reuse
+// the address meanwhile.
+const providerRegistrations = new Map();
+// The registration whose step is running (the step and what it awaits).
+const providerStep = new AsyncLocalStorage();
+
+function registrationKey(handle, id) {
+  return `${koffi.address(handle)}|${id}`;
+}
+
+// A provider id as the library takes it: a GUID string, or an object with an `id`.
+function providerGuid(value) {
+  if (value !== null && typeof value === 'object' && !('data1' in value)) {
+    if (value.id === undefined || value.id === null) {
+      throw new TypeError('the provider has no id');
+    }
+    return guidFromValue(value.id);
+  }
+  return guidFromValue(value);
+}
+
+const isThenable = (value) => value !== null && (typeof value === 'object' || typeof value === 'function') &&
+  typeof value.then === 'function';
+
+function reportProviderError(registration, step, error) {
+  registration.lastError = error;
+  try {
+    if (registration.onError) {
+      registration.onError(error, step);
+    } else {
+      process.emitWarning(`vssapi: provider step ${step} threw: ${error && error.stack ? error.stack : error}`);
+    }
+  } catch {
+    // a throwing error reporter changes nothing: the step already failed
+  }
+}
+
+// What a step's value means to the library: undefined or true S_OK, false a
+// veto, a number that HRESULT. snapshotDevice's value is the device path.
+function providerStepResult(registration, step, value, wait) {
+  if (step === STEP_SNAPSHOT_DEVICE) {
+    if (typeof value !== 'string') {
+      throw new TypeError(`snapshotDevice must return a string (the device path), not ${
+        value === null ? 'null' : typeof value}`);
+    }
+    if (value.includes('\0')) {
+      throw new TypeError('snapshotDevice returned a path with a NUL character');
+    }
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes >= DEVICE_CAPACITY) {
+      throw new RangeError(`snapshotDevice returned a path of ${bytes} bytes of UTF-8; the library has room for ${
+        DEVICE_CAPACITY - 1}`);
+    }
+    const hr = api.vssnode_provider_set_device(wait, value);
+    if (hr < 0) {
+      throw new VssError(hr, 'snapshotDevice: the device path does not fit the library\'s buffer');
+    }
+    return 0;
+  }
+  if (value === undefined || value === null || value === true) {
+    return 0;
+  }
+  if (value === false) {
+    return int32(step === STEP_IS_VOLUME_SUPPORTED ? constants.HRESULT.VSS_E_VOLUME_NOT_SUPPORTED
+      : constants.HRESULT.VSS_E_PROVIDER_VETO);
+  }
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    return int32(value);
+  }
+  throw new TypeError(`a provider step returns undefined, a boolean or an HRESULT, not ${typeof value}`);
+}
+
+// A step that threw: a VssError fails it with its HRESULT, anything else with
+// VSS_E_UNEXPECTED_PROVIDER_ERROR (and is reported).
+function providerStepFailure(registration, name, error) {
+  if (error instanceof VssError && int32(error.hresult) < 0) {
+    return int32(error.hresult);
+  }
+  reportProviderError(registration, name, error);
+  return int32(constants.HRESULT.VSS_E_UNEXPECTED_PROVIDER_ERROR);
+}
+
+const guidAt = (pointer) => guidToString(koffi.decode(pointer, types.guid));
+
+// The JS side of the helper's provider dispatcher, on the JS thread.
+function makeProviderDispatcher(registration) {
+  return (step, first, second, volume, count, mayPend, wait) => {
+    const name = PROVIDER_STEPS[step];
+    const provider = registration.provider;
+    try {
+      if (typeof provider[name] !== 'function') {
+        return 0; // commitSnapshots is always given to the library, which requires it
+      }
+      let args;
+      if (step === STEP_IS_VOLUME_SUPPORTED) {
+        args = [volume];
+      } else if (step === STEP_PREPARE_FOR_SNAPSHOT) {
+        args = [guidAt(first), guidAt(second), volume];
+      } else if (step === STEP_POST_COMMIT_SNAPSHOTS) {
+        args = [guidAt(first), count];
+      } else {
+        args = [guidAt(first)];
+      }
+      const value = providerStep.run(registration, () => provider[name](...args));
+      if (!isThenable(value)) {
+        return providerStepResult(registration, step, value, wait);
+      }
+      if (!mayPend) {
+        Promise.resolve(value).catch(() => {}); // its outcome can no longer matter
+        return providerStepFailure(registration, name, new TypeError(`${name} returned a promise, but it ran on ` +
+          'the JS thread (isVolumeSupported always does: inside addToSnapshotSet), where nothing can wait for it; ' +
+          'make it synchronous'));
+      }
+      Promise.resolve(value).then(
+        (settled) => providerStepResult(registration, step, settled, wait),
+      ).catch((error) => providerStepFailure(registration, name, error)).then((hr) => {
+        api.vssnode_wait_finish(wait, hr);
+      });
+      return PENDING_HANDLER;
+    } catch (error) {
+      return providerStepFailure(registration, name, error);
+    }
+  };
+}
+
+function registerProvider(coordinator, provider, options) {
+  const handle = coordinator._open('vss_coordinator_register_provider');
+  if (provider === null || (typeof provider !== 'object' && typeof provider !== 'function')) {
+    throw new TypeError('registerProvider takes an object with id, name, version and the steps as methods');
+  }
+  const id = provider.id === undefined || provider.id === null ? null : guidFromValue(provider.id);
+  for (const field of ['name', 'version']) {
+    if (provider[field] !== undefined && provider[field] !== null && typeof provider[field] !== 'string') {
+      throw new TypeError(`the provider's ${field} must be a string`);
+    }
+  }
+  let mask = 1 << STEP_COMMIT_SNAPSHOTS;
+  PROVIDER_STEPS.forEach((name, step) => {
+    if (typeof provider[name] === 'function') {
+      mask |= 1 << step;
+    }
+  });
+  const onError = options.onError ?? (typeof provider.onError === 'function' ? provider.onError.bind(provider) : null);
+  const registration = {
+    provider,
+    onError,
+    lastError: null,
+    native: null,
+    dispatcher: null,
+    closing: null,
+    forgotten: false,
+    owner: coordinator._providers,
+    key: null,
+  };
+  registration.dispatcher = koffi.register(makeProviderDispatcher(registration), types.providerDispatchPointer);
+  const out = [null];
+  const hr = api.vssnode_provider_register(handle, id, provider.name ?? null, provider.version ?? null, mask,
+    registration.dispatcher, out);
+  if (hr < 0) {
+    const message = api.vss_last_error_message();
+    koffi.unregister(registration.dispatcher);
+    throw new VssError(hr, message);
+  }
+  registration.native = out[0];
+  const text = guidToString(id);
+  registration.key = registrationKey(handle, text);
+  providerRegistrations.set(registration.key, registration);
+  coordinator._providers.add(registration);
+  return text;
+}
+
+// Frees what the library no longer calls.
+function forgetRegistration(registration) {
+  if (!registration.forgotten) {
+    registration.forgotten = true;
+    providerRegistrations.delete(registration.key);
+    registration.owner.delete(registration);
+    api.vssnode_provider_free(registration.native);
+    koffi.unregister(registration.dispatcher);
+  }
+}
+
+// vss_coordinator_unregister_provider off the JS thread.
+function unregisterOffThread(handle, id) {
+  const error = Buffer.alloc(ERROR_CAPACITY);
+  return new Promise((resolve, reject) => {
+    api.vssnode_provider_unregister.async(handle, id, error, error.length, (failure, hr) => {
+      if (failure) {
+        reject(failure);
+      } else {
+        resolve({ hr, message: koffi.decode(error, 'char', -1) });
+      }
+    });
+  });
+}
+
+// Unregisters one JS provider; forgets it once no step of it can run.
+function unregisterRegistration(handle, registration) {
+  if (registration.closing === null) {
+    const id = guidFromValue(registration.key.slice(registration.key.indexOf('|') + 1));
+    registration.closing = unregisterOffThread(handle, id).then(({ hr, message }) => {
+      if (hr >= 0 || uint32(hr) === constants.HRESULT.VSS_E_PROVIDER_NOT_REGISTERED) {
+        forgetRegistration(registration);
+      } else {
+        registration.closing = null; // still registered: it may be tried again
+      }
+      return { hr, message };
+    });
+  }
+  return registration.closing;
+}
+
+async function unregisterProvider(coordinator, provider) {
+  const handle = coordinator._open('vss_coordinator_unregister_provider');
+  const id = providerGuid(provider);
+  const registration = providerRegistrations.get(registrationKey(handle, guidToString(id)));
+  if (registration !== undefined && !registration.forgotten) {
+    if (providerStep.getStore() === registration) {
+      // The library would wait for this very step to end.
+      throw new VssError(constants.HRESULT.VSS_E_BAD_STATE,
+        'vss_coordinator_unregister_provider: a provider cannot be unregistered from inside one of its own steps');
+    }
+    const already = registration.closing !== null;
+    const { hr, message } = await unregisterRegistration(handle, registration);
+    if (!already) {
+      check(hr < 0 ? hr : 0, message);
+      return;
+    }
+  }
+  // Not one of ours (or already being unregistered): the library says what it is.
+  const { hr, message } = await unregisterOffThread(handle, id);
+  check(hr, message);
+}
+
+// ---- the retry helper ------------------------------------------------------------------
+
+const POLICY_FIELDS = [
+  ['maxRetries', 'max_retries', 0xffffffff],
+  ['waitMs', 'wait_ms', Number.MAX_SAFE_INTEGER],
+  ['inProgressMaxRetries', 'in_progress_max_retries', 0xffffffff],
+  ['inProgressWaitMs', 'in_progress_wait_ms', Number.MAX_SAFE_INTEGER],
+];
+
+function nativePolicy() {
+  const native = { size: koffi.sizeof(types.retryPolicy) };
+  check(api.vss_retry_policy_default(native));
+  return native;
+}
+
+/**
+ * The library's retry policy (vss_retry_policy_default): { maxRetries: 3,
+ * waitMs: 600000, inProgressMaxRetries: 5, inProgressWaitMs: 30000 }.
+ */
+function retryPolicyDefault() {
+  const native = nativePolicy();
+  return Object.fromEntries(POLICY_FIELDS.map(([key, field]) => [key, Number(native[field])]));
+}
+
+function policyToNative(policy) {
+  if (typeof policy !== 'object') {
+    throw new TypeError('the retry policy must be an object or null');
+  }
+  const known = new Set(POLICY_FIELDS.map(([key]) => key));
+  for (const key of Object.keys(policy)) {
+    if (!known.has(key)) {
+      throw new TypeError(`the retry policy has no field ${key} (it has ${[...known].join(', ')})`);
+    }
+  }
+  const native = nativePolicy();
+  for (const [key, field, limit] of POLICY_FIELDS) {
+    const value = policy[key];
+    if (value === undefined || value === null) {
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw new TypeError(`retry policy ${key} must be an integer, not ${typeof value === 'number' ? value : typeof value}`);
+    }
+    if (value < 0 || value > limit) {
+      throw new RangeError(`retry policy ${key} is ${value}, outside 0..${limit}`);
+    }
+    native[field] = value;
+  }
+  return native;
+}
+
+function attemptResult(value) {
+  if (value === undefined || value === null) {
+    return 0;
+  }
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    return int32(value);
+  }
+  throw new TypeError(`an attempt returns undefined or an HRESULT (a number), not ${typeof value}`);
+}
+
+/**
+ * vss_retry_run (contract C-7.2): runs `attempt(requester, number)` with a
+ * fresh Requester each time (the library's: released right after the attempt
+ * settles) and, while it fails with a retryable code whose budget is left,
+ * waits on the coordinator's clock and runs it again. The run is on a worker
+ * thread; the attempts run on the JS thread, and may be async.
+ *
+ * An attempt resolves to undefined (or S_OK) when the backup worked, else the
+ * HRESULT that failed it; a VssError it throws (a failed step) gives its
+ * hresult. Any other error ends the run (E_UNEXPECTED, not retried) and the
+ * promise rejects with it. `report({ number, result, retryClass, startMs, endMs,
+ * waitMs })` is called once per attempt, before the wait after it; an error it
+ * throws does not stop the run, and the promise rejects with it at the end.
+ *
+ * @param {Coordinator|null} coordinator (null: the default one)
+ * @param {object|null} policy { maxRetries, waitMs, inProgressMaxRetries, inProgressWaitMs };
+ *   a field left out takes the library's default (retryPolicyDefault()); null: all defaults
+ * @param {function} attempt (requester, number) => HRESULT | undefined | Promise of one
+ * @param {function} [report]
+ * @returns {Promise<number>} the last attempt's result (S_OK); rejects with a
+ *   VssError when it failed, its message saying why the run stopped
+ */
+async function retryRun(coordinator, policy, attempt, report = null) {
+  if (typeof attempt !== 'function') {
+    throw new TypeError('retryRun: attempt must be a function (requester, number)');
+  }
+  if (report !== null && report !== undefined && typeof report !== 'function') {
+    throw new TypeError('retryRun: report must be a function or null');
+  }
+  if (coordinator !== null && coordinator !== undefined && !(coordinator instanceof Coordinator)) {
+    throw new TypeError('retryRun: the coordinator must be a vss.Coordinator or null');
+  }
+  const handle = coordinator ? coordinator._open('vss_retry_run') : null;
+  const native = policy === null || policy === undefined ? null : policyToNative(policy);
+  const raised = [];
+  const onAttempt = koffi.register((requesterHandle, number, wait) => {
+    const requester = Requester._borrowed(requesterHandle);
+    let outcome;
+    try {
+      outcome = Promise.resolve(attempt(requester, number));
+    } catch (error) {
+      outcome = Promise.reject(error);
+    }
+    outcome.then(attemptResult).catch((error) => {
+      if (error instanceof VssError) {
+        return int32(error.hresult);
+      }
+      raised.push(error);
+      return int32(constants.HRESULT.E_UNEXPECTED); // not retryable: the run ends here
+    }).then((hr) => {
+      requester._disown();
+      api.vssnode_wait_finish(wait, hr);
+    });
+    return PENDING_HANDLER;
+  }, types.attemptDispatchPointer);
+  const onReport = report ? koffi.register((pointer) => {
+    try {
+      const record = koffi.decode(pointer, types.retryAttempt);
+      report({
+        number: record.number,
+        result: uint32(record.result),
+        retryClass: record.retry_class,
+        startMs: Number(record.start_ms),
+        endMs: Number(record.end_ms),
+        waitMs: Number(record.wait_ms),
+      });
+    } catch (error) {
+      raised.push(error);
+    }
+  }, types.reportDispatchPointer) : null;
+  const error = Buffer.alloc(ERROR_CAPACITY);
+  let hr;
+  try {
+    hr = await new Promise((resolve, reject) => {
+      api.vssnode_retry_run.async(handle, native, onAttempt, onReport, error, error.length,
+        (failure, result) => (failure ? reject(failure) : resolve(result)));
+    });
+  } finally {
+    koffi.unregister(onAttempt);
+    if (onReport !== null) {
+      koffi.unregister(onReport);
+    }
+  }
+  if (raised.length > 0) {
+    throw raised[0];
+  }
+  return check(hr, koffi.decode(error, 'char', -1));
+}
+
+// Every name written out (no spread), so that Node's ESM loader finds them all:
+// `import { HRESULT, Coordinator } from 'vssapi'` works as `require` does.
+const {
+  Clock, WriterState, BackupType, UsageType, SourceType, ComponentType, FileKind, Context, ApplicationLevel,
+  ComponentText, FileRestoreStatus, RestoreType, ProviderId, ProviderType, RetryClass, RetryLimits,
+} = constants;
+
 module.exports = {
-  ...constants,
+  Clock,
+  HRESULT,
+  WriterState,
+  Step,
+  BackupType,
+  UsageType,
+  SourceType,
+  ComponentType,
+  FileKind,
+  Context,
+  ApplicationLevel,
+  ComponentText,
+  FileRestoreStatus,
+  RestoreType,
+  ProviderId,
+  ProviderType,
+  RetryClass,
+  RetryLimits,
   VssError,
   Coordinator,
   Scenario,
@@ -1283,5 +1829,8 @@ module.exports = {
   version,
   abiVersion,
   guid,
+  retryRun,
+  retryPolicyDefault,
   libraryPath,
+  helperPath,
 };

@@ -6,62 +6,94 @@ const path = require('node:path');
 const fs = require('node:fs');
 const koffi = require('koffi');
 
-// VSSAPI_LIBRARY when set (the build sets it), else the loader's search.
+// Where the libraries are looked for, in this order:
+//   1. VSSAPI_LIBRARY / VSSAPI_NODE_HELPER, when set: that file, and nothing else
+//      (the overrides; Meson's test sets them to the build tree's files). With
+//      VSSAPI_LIBRARY a path and no VSSAPI_NODE_HELPER, the helper is looked for
+//      beside it and where Meson builds it (<build>/src -> <build>/bindings/node,
+//      or VSSAPI_BUILD_ROOT/bindings/node) before the steps below.
+//   2. The system's loader, by soname: libvssapi.so.1 and libvssapi_node.so
+//      (LD_LIBRARY_PATH, the ld.so cache, the default folders); vssapi.dll and
+//      vssapi_node.dll on Windows (PATH), libvssapi.1.dylib on macOS.
+//   3. Beside the installed package: the library folder Meson recorded in
+//      lib/install.json when it installed this package (meson install), then
+//      the package's own native/ folder (for libraries copied into it).
+const PACKAGE_ROOT = path.join(__dirname, '..');
+
+const NAMES = process.platform === 'win32'
+  ? { library: ['vssapi.dll', 'libvssapi.dll'], helper: ['vssapi_node.dll', 'libvssapi_node.dll'] }
+  : process.platform === 'darwin'
+    ? { library: ['libvssapi.1.dylib'], helper: ['libvssapi_node.dylib'] }
+    : { library: ['libvssapi.so.1'], helper: ['libvssapi_node.so'] };
+
+// The folders beside the installed package (step 3).
+function packageFolders() {
+  const folders = [];
+  try {
+    const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, 'install.json'), 'utf8'));
+    if (typeof recorded.libdir === 'string' && recorded.libdir !== '') {
+      folders.push(recorded.libdir);
+    }
+  } catch {
+    // not installed by Meson (a source tree, or npm pack's tarball)
+  }
+  folders.push(path.join(PACKAGE_ROOT, 'native'));
+  return folders;
+}
+
+// Tries each candidate; throws an Error that lists every failure.
+function loadFirst(what, candidates, advice) {
+  const errors = [];
+  for (const candidate of candidates) {
+    if (candidate.includes(path.sep) || candidate.includes('/')) {
+      if (!fs.existsSync(candidate)) {
+        errors.push(`${candidate}: no such file`);
+        continue;
+      }
+    }
+    try {
+      return { lib: koffi.load(candidate), where: candidate };
+    } catch (error) {
+      errors.push(`${candidate}: ${error.message}`);
+    }
+  }
+  throw new Error(`vssapi: cannot load ${what}; ${advice} (tried ${errors.join('; ')})`);
+}
+
+const inFolders = (folders, names) => folders.flatMap((folder) => names.map((name) => path.join(folder, name)));
+
 function loadLibrary() {
   const explicit = process.env.VSSAPI_LIBRARY;
   if (explicit) {
-    return { lib: koffi.load(explicit), where: explicit };
+    return loadFirst('the library', [explicit], 'VSSAPI_LIBRARY names a file that does not load');
   }
-  const errors = [];
-  for (const name of ['libvssapi.so.1', 'libvssapi.so', 'vssapi']) {
-    try {
-      return { lib: koffi.load(name), where: name };
-    } catch (error) {
-      errors.push(`${name}: ${error.message}`);
-    }
-  }
-  throw new Error(`vssapi: cannot load the library; set VSSAPI_LIBRARY to its path (${errors.join('; ')})`);
+  return loadFirst('the library', [...NAMES.library, ...inFolders(packageFolders(), NAMES.library)],
+    `install openvss (meson install), or point ${process.platform === 'win32' ? 'PATH' : 'LD_LIBRARY_PATH'} ` +
+    'at the folder that holds it, or set VSSAPI_LIBRARY to its path');
 }
 
-// VSSAPI_NODE_HELPER when set; else libvssapi_node.so beside the library, or
-// where Meson builds it (<build>/bindings/node, the library being in <build>/src);
-// else the loader's search.
 function loadHelper(libraryPath) {
-  const candidates = [];
-  if (process.env.VSSAPI_NODE_HELPER) {
-    candidates.push(process.env.VSSAPI_NODE_HELPER);
-  } else {
-    const places = [];
-    if (process.env.VSSAPI_BUILD_ROOT) {
-      places.push(path.join(process.env.VSSAPI_BUILD_ROOT, 'bindings', 'node'));
-    }
-    if (libraryPath.includes('/')) {
-      const directory = path.dirname(path.resolve(libraryPath));
-      places.push(directory, path.join(directory, '..', 'bindings', 'node'));
-    }
-    for (const place of places) {
-      const candidate = path.join(place, 'libvssapi_node.so');
-      if (fs.existsSync(candidate)) {
-        candidates.push(candidate);
-        break;
-      }
-    }
-    candidates.push('libvssapi_node.so');
+  const explicit = process.env.VSSAPI_NODE_HELPER;
+  if (explicit) {
+    return loadFirst('the binding\'s helper', [explicit], 'VSSAPI_NODE_HELPER names a file that does not load');
   }
-  const errors = [];
-  for (const name of candidates) {
-    try {
-      return koffi.load(name);
-    } catch (error) {
-      errors.push(`${name}: ${error.message}`);
-    }
+  const first = [];
+  if (libraryPath.includes('/') || libraryPath.includes(path.sep)) {
+    // Beside the library that was loaded, or where Meson builds the helper.
+    const directory = path.dirname(path.resolve(libraryPath));
+    first.push(directory, path.join(directory, '..', 'bindings', 'node'));
   }
-  throw new Error('vssapi: cannot load the binding\'s helper libvssapi_node.so (built by Meson from ' +
-    `bindings/node/native/vssapi_node.c); set VSSAPI_NODE_HELPER to its path (${errors.join('; ')})`);
+  if (process.env.VSSAPI_BUILD_ROOT) {
+    first.push(path.join(process.env.VSSAPI_BUILD_ROOT, 'bindings', 'node'));
+  }
+  const candidates = [...inFolders(first, NAMES.helper), ...NAMES.helper, ...inFolders(packageFolders(), NAMES.helper)];
+  return loadFirst('the binding\'s helper', [...new Set(candidates)],
+    `it is ${NAMES.helper[0]}, installed beside libvssapi (built by Meson from bindings/node/native/vssapi_node.c); ` +
+    'point the loader at its folder or set VSSAPI_NODE_HELPER to its path');
 }
 
 const { lib, where } = loadLibrary();
-const helper = loadHelper(where);
+const { lib: helper, where: helperWhere } = loadHelper(where);
 
 // ---- types ------------------------------------------------------------------
 
@@ -153,6 +185,43 @@ const snapshotProps = koffi.struct('vss_snapshot_props', {
   creation_time: 'int64_t',
 });
 
+const providerInfo = koffi.struct('vss_provider_info', {
+  size: 'uint32_t',
+  id: 'vss_guid',
+  name: 'void *',
+  type: 'int32_t',
+  version: 'void *',
+});
+
+const retryPolicy = koffi.struct('vss_retry_policy', {
+  size: 'uint32_t',
+  max_retries: 'uint32_t',
+  wait_ms: 'uint64_t',
+  in_progress_max_retries: 'uint32_t',
+  reserved: 'uint32_t',
+  in_progress_wait_ms: 'uint64_t',
+});
+
+const retryAttempt = koffi.struct('vss_retry_attempt', {
+  size: 'uint32_t',
+  number: 'uint32_t',
+  result: 'int32_t',
+  retry_class: 'int32_t',
+  start_ms: 'uint64_t',
+  end_ms: 'uint64_t',
+  wait_ms: 'uint64_t',
+});
+
+// The helper calls one JS function per provider for every step it has.
+const providerDispatchProto = koffi.proto('int32_t vssnode_provider_dispatch(int32_t step, void *first, ' +
+  'void *second, const char *volume, int32_t count, int32_t may_pend, void *wait)');
+const providerDispatchPointer = koffi.pointer(providerDispatchProto);
+// And, for one run of the retry helper, one per attempt and one per report.
+const attemptDispatchProto = koffi.proto('int32_t vssnode_attempt_dispatch(void *requester, uint32_t number, void *wait)');
+const attemptDispatchPointer = koffi.pointer(attemptDispatchProto);
+const reportDispatchProto = koffi.proto('void vssnode_report_dispatch(void *attempt)');
+const reportDispatchPointer = koffi.pointer(reportDispatchProto);
+
 // The helper calls one JS function per writer for every event it handles.
 const dispatchProto = koffi.proto('int32_t vssnode_dispatch(int32_t event, void *writer, void *argument, void *call)');
 const dispatchPointer = koffi.pointer(dispatchProto);
@@ -235,6 +304,12 @@ const api = {
   vss_requester_snapshot_props: f('int32_t vss_requester_snapshot_props(void *requester, const vss_guid *snapshot_id, _Inout_ vss_snapshot_props *out)'),
   vss_snapshot_props_clear: f('void vss_snapshot_props_clear(_Inout_ vss_snapshot_props *props)'),
 
+  vss_requester_add_to_snapshot_set_with: f('int32_t vss_requester_add_to_snapshot_set_with(void *requester, const char *volume, const vss_guid *provider_id, _Out_ vss_guid *snapshot_id)'),
+  vss_coordinator_provider_count: f('int32_t vss_coordinator_provider_count(void *coordinator, _Out_ uint32_t *count)'),
+  vss_coordinator_provider: f('int32_t vss_coordinator_provider(void *coordinator, uint32_t index, _Inout_ vss_provider_info *out)'),
+  vss_provider_info_clear: f('void vss_provider_info_clear(_Inout_ vss_provider_info *info)'),
+  vss_retry_policy_default: f('int32_t vss_retry_policy_default(_Inout_ vss_retry_policy *policy)'),
+
   vss_scenario_load: f('int32_t vss_scenario_load(void *coordinator, const char *path, _Out_ void **out)'),
   vss_scenario_load_text: f('int32_t vss_scenario_load_text(void *coordinator, const char *json, _Out_ void **out)'),
   vss_scenario_release: f('void vss_scenario_release(void *scenario)'),
@@ -252,9 +327,21 @@ const api = {
   vssnode_requester_abort: h('int32_t vssnode_requester_abort(void *requester, void *error, uint32_t capacity)'),
 };
 
-if (api.vssnode_abi_version() !== 1) {
-  throw new Error('vssapi: libvssapi_node.so does not match this binding (rebuild it)');
+const HELPER_ABI = 2;
+const helperAbi = helper.func('int32_t vssnode_abi_version(void)')();
+if (helperAbi !== HELPER_ABI) {
+  throw new Error(`vssapi: ${helperWhere} is the helper of another version of this binding (its ABI ${helperAbi}, ` +
+    `this binding's ${HELPER_ABI}): rebuild or reinstall it with the same openvss`);
 }
+
+Object.assign(api, {
+  vssnode_wait_finish: h('void vssnode_wait_finish(void *wait, int32_t result)'),
+  vssnode_provider_register: h('int32_t vssnode_provider_register(void *coordinator, const vss_guid *id, const char *name, const char *version, uint32_t step_mask, vssnode_provider_dispatch *dispatch, _Out_ void **out)'),
+  vssnode_provider_unregister: h('int32_t vssnode_provider_unregister(void *coordinator, const vss_guid *id, void *error, uint32_t capacity)'),
+  vssnode_provider_free: h('void vssnode_provider_free(void *provider)'),
+  vssnode_provider_set_device: h('int32_t vssnode_provider_set_device(void *wait, const char *device)'),
+  vssnode_retry_run: h('int32_t vssnode_retry_run(void *coordinator, const vss_retry_policy *policy, vssnode_attempt_dispatch *attempt, vssnode_report_dispatch *report, void *error, uint32_t capacity)'),
+});
 
 // Decodes a library-allocated UTF-8 string (a BigInt pointer or null).
 function decodeString(pointer) {
@@ -267,7 +354,9 @@ module.exports = {
   decodeString,
   types: {
     guid, coordinatorOptions, writerInfo, writerIdentity, componentInfo, writerStatus, componentFailure,
-    snapshotProps, dispatchPointer,
+    snapshotProps, dispatchPointer, providerInfo, retryPolicy, retryAttempt, providerDispatchPointer,
+    attemptDispatchPointer, reportDispatchPointer,
   },
   libraryPath: where,
+  helperPath: helperWhere,
 };

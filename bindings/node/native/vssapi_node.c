@@ -19,6 +19,22 @@
  * for the binding runs it on a koffi worker thread (it waits for the writers'
  * OnAbort, which need the JS thread) whose thread-local message JS cannot read.
  *
+ * Providers (vssnode_provider_*): the library calls a provider's steps on its
+ * own threads (the set's steps, delete_snapshot) or on the caller's thread
+ * (is_volume_supported, inside vss_requester_add_to_snapshot_set_with, which
+ * the JS thread makes). No provider call is bound to its thread, so each goes
+ * straight to the JS dispatcher (koffi queues it to the JS thread when it comes
+ * from another). The dispatcher is told whether the call came from another
+ * thread: only then may it answer VSSNODE_PENDING (an async step) and end the
+ * call later with vssnode_wait_finish, the library's thread waiting meanwhile.
+ * On the JS thread itself nothing can wait for a promise.
+ *
+ * The retry helper (vssnode_retry_run): vss_retry_run runs every attempt on
+ * its calling thread and waits there between them, so the binding runs it on
+ * a koffi worker thread; each attempt goes to the JS dispatcher, which answers
+ * VSSNODE_PENDING and ends it with vssnode_wait_finish once the JS attempt's
+ * promise settles.
+ *
  * Nothing here knows JavaScript; it is plain C over vssapi.h.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -242,7 +258,7 @@ VSSNODE_EXPORT vss_hresult vssnode_requester_abort(vss_requester *requester, cha
 
 int32_t vssnode_abi_version(void)
 {
-    return 1;
+    return 2;
 }
 
 /* vss_writer_create with the JS dispatcher behind the events of event_mask. */
@@ -340,6 +356,288 @@ void vssnode_finish(vssnode_call *call, int32_t result)
 vss_hresult vssnode_requester_abort(vss_requester *requester, char *error, uint32_t capacity)
 {
     const vss_hresult hr = vss_requester_abort(requester);
+    if (error != NULL && capacity > 0) {
+        strncpy(error, hr < 0 ? vss_last_error_message() : "", capacity - 1);
+        error[capacity - 1] = '\0';
+    }
+    return hr;
+}
+
+/* ---- waiting for a JS answer that comes later ------------------------------ */
+
+/* One call from a library thread whose JS answer may come later (VSSNODE_PENDING
+ * then vssnode_wait_finish). Lives on the waiting thread's stack. */
+typedef struct vssnode_wait {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int finished;
+    int32_t result;
+    char *buffer; /* snapshot_device: where the device path goes */
+    uint32_t size;
+} vssnode_wait;
+
+static void wait_init(vssnode_wait *wait, char *buffer, uint32_t size)
+{
+    memset(wait, 0, sizeof *wait);
+    pthread_mutex_init(&wait->lock, NULL);
+    pthread_cond_init(&wait->changed, NULL);
+    wait->buffer = buffer;
+    wait->size = size;
+}
+
+/* After the dispatcher answered: its result, or the one vssnode_wait_finish gives. */
+static int32_t wait_result(vssnode_wait *wait, int32_t answer, int may_pend, int32_t refused)
+{
+    int32_t result = answer;
+    if (answer == VSSNODE_PENDING) {
+        if (may_pend) {
+            pthread_mutex_lock(&wait->lock);
+            while (!wait->finished) {
+                pthread_cond_wait(&wait->changed, &wait->lock);
+            }
+            result = wait->result;
+            pthread_mutex_unlock(&wait->lock);
+        } else {
+            result = refused; /* the JS side never does this: nothing could finish it */
+        }
+    }
+    pthread_cond_destroy(&wait->changed);
+    pthread_mutex_destroy(&wait->lock);
+    return result;
+}
+
+VSSNODE_EXPORT void vssnode_wait_finish(vssnode_wait *wait, int32_t result);
+VSSNODE_EXPORT vss_hresult vssnode_provider_set_device(vssnode_wait *wait, const char *device);
+
+/* Ends a call whose dispatcher answered VSSNODE_PENDING; wait is invalid afterwards. */
+void vssnode_wait_finish(vssnode_wait *wait, int32_t result)
+{
+    if (wait != NULL) {
+        pthread_mutex_lock(&wait->lock);
+        wait->result = result;
+        wait->finished = 1;
+        pthread_cond_broadcast(&wait->changed);
+        pthread_mutex_unlock(&wait->lock);
+    }
+}
+
+/* ---- providers --------------------------------------------------------------- */
+
+#define VSSNODE_E_UNEXPECTED_PROVIDER_ERROR ((vss_hresult)0x8004230F)
+
+/* The steps, in the order of vss_provider_callbacks; bit (1 << step) of a
+ * provider's mask says the JS provider has it. */
+enum {
+    STEP_IS_VOLUME_SUPPORTED,
+    STEP_PREPARE_FOR_SNAPSHOT,
+    STEP_END_PREPARE_SNAPSHOTS,
+    STEP_PRE_COMMIT_SNAPSHOTS,
+    STEP_COMMIT_SNAPSHOTS,
+    STEP_POST_COMMIT_SNAPSHOTS,
+    STEP_PRE_FINAL_COMMIT_SNAPSHOTS,
+    STEP_POST_FINAL_COMMIT_SNAPSHOTS,
+    STEP_ABORT_SNAPSHOTS,
+    STEP_SNAPSHOT_DEVICE,
+    STEP_DELETE_SNAPSHOT,
+    STEP_COUNT
+};
+
+/* The JS side: one registered koffi callback per provider. first is the
+ * snapshot set id (the set's steps, prepare_for_snapshot) or the snapshot id
+ * (snapshot_device, delete_snapshot); second the snapshot id of
+ * prepare_for_snapshot; volume that of is_volume_supported and
+ * prepare_for_snapshot; count that of post_commit_snapshots. may_pend: 1 when
+ * the call came from another thread than the JS one (VSSNODE_PENDING allowed). */
+typedef int32_t (*vssnode_provider_dispatch)(int32_t step, const vss_guid *first, const vss_guid *second,
+                                             const char *volume, int32_t count, int32_t may_pend,
+                                             vssnode_wait *wait);
+
+typedef struct vssnode_provider {
+    vssnode_provider_dispatch dispatch;
+    pthread_t js_thread; /* the thread that registered it */
+} vssnode_provider;
+
+static vss_hresult provider_call(void *user, int32_t step, const vss_guid *first, const vss_guid *second,
+                                 const char *volume, int32_t count, char *buffer, uint32_t size)
+{
+    vssnode_provider *provider = user;
+    vssnode_wait wait;
+    wait_init(&wait, buffer, size);
+    const int may_pend = !pthread_equal(pthread_self(), provider->js_thread);
+    const int32_t answer = provider->dispatch(step, first, second, volume, count, may_pend, &wait);
+    return wait_result(&wait, answer, may_pend, VSSNODE_E_UNEXPECTED_PROVIDER_ERROR);
+}
+
+static vss_hresult VSS_CALL p_is_volume_supported(void *user, const char *volume)
+{
+    return provider_call(user, STEP_IS_VOLUME_SUPPORTED, NULL, NULL, volume, 0, NULL, 0);
+}
+
+static vss_hresult VSS_CALL p_prepare_for_snapshot(void *user, const vss_guid *set, const vss_guid *snapshot,
+                                                   const char *volume)
+{
+    return provider_call(user, STEP_PREPARE_FOR_SNAPSHOT, set, snapshot, volume, 0, NULL, 0);
+}
+
+#define SET_STEP(name, step)                                                                     \
+    static vss_hresult VSS_CALL name(void *user, const vss_guid *set)                            \
+    {                                                                                            \
+        return provider_call(user, step, set, NULL, NULL, 0, NULL, 0);                           \
+    }
+SET_STEP(p_end_prepare_snapshots, STEP_END_PREPARE_SNAPSHOTS)
+SET_STEP(p_pre_commit_snapshots, STEP_PRE_COMMIT_SNAPSHOTS)
+SET_STEP(p_commit_snapshots, STEP_COMMIT_SNAPSHOTS)
+SET_STEP(p_pre_final_commit_snapshots, STEP_PRE_FINAL_COMMIT_SNAPSHOTS)
+SET_STEP(p_post_final_commit_snapshots, STEP_POST_FINAL_COMMIT_SNAPSHOTS)
+SET_STEP(p_abort_snapshots, STEP_ABORT_SNAPSHOTS)
+#undef SET_STEP
+
+static vss_hresult VSS_CALL p_post_commit_snapshots(void *user, const vss_guid *set, int32_t count)
+{
+    return provider_call(user, STEP_POST_COMMIT_SNAPSHOTS, set, NULL, NULL, count, NULL, 0);
+}
+
+static vss_hresult VSS_CALL p_snapshot_device(void *user, const vss_guid *snapshot, char *buffer, uint32_t size)
+{
+    return provider_call(user, STEP_SNAPSHOT_DEVICE, snapshot, NULL, NULL, 0, buffer, size);
+}
+
+static vss_hresult VSS_CALL p_delete_snapshot(void *user, const vss_guid *snapshot)
+{
+    return provider_call(user, STEP_DELETE_SNAPSHOT, snapshot, NULL, NULL, 0, NULL, 0);
+}
+
+VSSNODE_EXPORT vss_hresult vssnode_provider_register(vss_coordinator *coordinator, const vss_guid *id,
+                                                     const char *name, const char *version, uint32_t step_mask,
+                                                     vssnode_provider_dispatch dispatch, vssnode_provider **out);
+VSSNODE_EXPORT vss_hresult vssnode_provider_unregister(vss_coordinator *coordinator, const vss_guid *id,
+                                                       char *error, uint32_t capacity);
+VSSNODE_EXPORT void vssnode_provider_free(vssnode_provider *provider);
+
+/* vss_coordinator_register_provider with the JS dispatcher behind the steps of
+ * step_mask; on the JS thread (its calls from there may not pend). */
+vss_hresult vssnode_provider_register(vss_coordinator *coordinator, const vss_guid *id, const char *name,
+                                      const char *version, uint32_t step_mask, vssnode_provider_dispatch dispatch,
+                                      vssnode_provider **out)
+{
+    if (out == NULL || dispatch == NULL) {
+        return VSSNODE_E_INVALIDARG;
+    }
+    *out = NULL;
+    vssnode_provider *provider = calloc(1, sizeof *provider);
+    if (provider == NULL) {
+        return VSSNODE_E_OUTOFMEMORY;
+    }
+    provider->dispatch = dispatch;
+    provider->js_thread = pthread_self();
+    vss_provider_callbacks callbacks;
+    memset(&callbacks, 0, sizeof callbacks);
+    callbacks.size = sizeof callbacks;
+    if (id != NULL) {
+        callbacks.id = *id; /* else all zero, which the library refuses with its own message */
+    }
+    callbacks.name = name;
+    callbacks.version = version;
+#define WANT(step, field, function)                                                              \
+    if (step_mask & (1u << (step))) {                                                            \
+        callbacks.field = function;                                                              \
+    }
+    WANT(STEP_IS_VOLUME_SUPPORTED, is_volume_supported, p_is_volume_supported)
+    WANT(STEP_PREPARE_FOR_SNAPSHOT, prepare_for_snapshot, p_prepare_for_snapshot)
+    WANT(STEP_END_PREPARE_SNAPSHOTS, end_prepare_snapshots, p_end_prepare_snapshots)
+    WANT(STEP_PRE_COMMIT_SNAPSHOTS, pre_commit_snapshots, p_pre_commit_snapshots)
+    WANT(STEP_COMMIT_SNAPSHOTS, commit_snapshots, p_commit_snapshots)
+    WANT(STEP_POST_COMMIT_SNAPSHOTS, post_commit_snapshots, p_post_commit_snapshots)
+    WANT(STEP_PRE_FINAL_COMMIT_SNAPSHOTS, pre_final_commit_snapshots, p_pre_final_commit_snapshots)
+    WANT(STEP_POST_FINAL_COMMIT_SNAPSHOTS, post_final_commit_snapshots, p_post_final_commit_snapshots)
+    WANT(STEP_ABORT_SNAPSHOTS, abort_snapshots, p_abort_snapshots)
+    WANT(STEP_SNAPSHOT_DEVICE, snapshot_device, p_snapshot_device)
+    WANT(STEP_DELETE_SNAPSHOT, delete_snapshot, p_delete_snapshot)
+#undef WANT
+    const vss_hresult hr = vss_coordinator_register_provider(coordinator, &callbacks, provider);
+    if (hr < 0) {
+        free(provider);
+        return hr;
+    }
+    *out = provider;
+    return hr;
+}
+
+/* vss_coordinator_unregister_provider, made to run off the JS thread (it waits
+ * for the provider's running calls, which may need the JS thread): copies this
+ * thread's error message to error. A JS provider is freed by
+ * vssnode_provider_free once no call of it can come. */
+vss_hresult vssnode_provider_unregister(vss_coordinator *coordinator, const vss_guid *id, char *error,
+                                        uint32_t capacity)
+{
+    const vss_hresult hr = vss_coordinator_unregister_provider(coordinator, id);
+    if (error != NULL && capacity > 0) {
+        strncpy(error, hr < 0 ? vss_last_error_message() : "", capacity - 1);
+        error[capacity - 1] = '\0';
+    }
+    return hr;
+}
+
+void vssnode_provider_free(vssnode_provider *provider)
+{
+    free(provider);
+}
+
+/* In snapshot_device: copies the device path (UTF-8) into the library's buffer.
+ * E_INVALIDARG when it does not fit (with its NUL) or outside that step. */
+vss_hresult vssnode_provider_set_device(vssnode_wait *wait, const char *device)
+{
+    if (wait == NULL || wait->buffer == NULL || device == NULL) {
+        return VSSNODE_E_INVALIDARG;
+    }
+    const size_t length = strlen(device);
+    if (length >= wait->size) {
+        return VSSNODE_E_INVALIDARG;
+    }
+    memcpy(wait->buffer, device, length + 1);
+    return 0;
+}
+
+/* ---- the retry helper ------------------------------------------------------------ */
+
+/* The JS side of one run: attempt answers VSSNODE_PENDING (and ends with
+ * vssnode_wait_finish); report is called once per attempt, and may be NULL. */
+typedef int32_t (*vssnode_attempt_dispatch)(vss_requester *requester, uint32_t number, vssnode_wait *wait);
+typedef void (*vssnode_report_dispatch)(const vss_retry_attempt *attempt);
+
+typedef struct vssnode_retry {
+    vssnode_attempt_dispatch attempt;
+    vssnode_report_dispatch report;
+} vssnode_retry;
+
+static vss_hresult VSS_CALL retry_attempt(void *user, vss_requester *requester, uint32_t number)
+{
+    vssnode_retry *retry = user;
+    vssnode_wait wait;
+    wait_init(&wait, NULL, 0);
+    const int32_t answer = retry->attempt(requester, number, &wait);
+    return wait_result(&wait, answer, 1, (vss_hresult)0x8000FFFF /* E_UNEXPECTED */);
+}
+
+static void VSS_CALL retry_report(void *user, const vss_retry_attempt *attempt)
+{
+    vssnode_retry *retry = user;
+    retry->report(attempt);
+}
+
+VSSNODE_EXPORT vss_hresult vssnode_retry_run(vss_coordinator *coordinator, const vss_retry_policy *policy,
+                                             vssnode_attempt_dispatch attempt, vssnode_report_dispatch report,
+                                             char *error, uint32_t capacity);
+
+/* vss_retry_run with the JS dispatchers, on a koffi worker thread (never the JS
+ * one: the attempts answer later); copies that thread's error message to error. */
+vss_hresult vssnode_retry_run(vss_coordinator *coordinator, const vss_retry_policy *policy,
+                              vssnode_attempt_dispatch attempt, vssnode_report_dispatch report, char *error,
+                              uint32_t capacity)
+{
+    vssnode_retry retry = {attempt, report};
+    const vss_hresult hr = vss_retry_run(coordinator, policy, attempt != NULL ? retry_attempt : NULL,
+                                         report != NULL ? retry_report : NULL, &retry);
     if (error != NULL && capacity > 0) {
         strncpy(error, hr < 0 ? vss_last_error_message() : "", capacity - 1);
         error[capacity - 1] = '\0';
