@@ -1913,6 +1913,7 @@ static class Tests
             mine[c] = Marshal.SizeOf(type);
             foreach (FieldInfo field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)) {
                 mine[c + "." + field.Name] = (int)Marshal.OffsetOf(type, field.Name);
+                mine[c + "." + field.Name + ":size"] = Marshal.SizeOf(field.FieldType);
             }
         }
         Equal(s_structs.Count, mine.Keys.Count(k => !k.Contains(".")), "every struct checked");
@@ -1939,7 +1940,7 @@ static class Tests
             }
         }
         True(wrong.Count == 0, "the C# layouts and ids match the C header's:\n  " + string.Join("\n  ", wrong));
-        Console.WriteLine("     (" + mine.Count + " sizes and offsets and " + s_providerMacros.Count + " provider ids checked against the C compiler)");
+        Console.WriteLine("     (" + mine.Count + " struct sizes, field offsets and field sizes and " + s_providerMacros.Count + " provider ids checked against the C compiler)");
     }
 
     // Compiles and runs a C program printing sizeof/offsetof for `keys` and the provider ids; null without cc.
@@ -1961,11 +1962,16 @@ static class Tests
                                             "    printf(\"%s %08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x\\n\", name, (unsigned)g.data1, g.data2, g.data3,\n" +
                                             "           g.data4[0], g.data4[1], g.data4[2], g.data4[3], g.data4[4], g.data4[5], g.data4[6], g.data4[7]);\n}\n" +
                                             "int main(void) {\n");
-            foreach (string key in keys) {
-                int dot = key.IndexOf('.');
-                program.AppendFormat(dot < 0 ? "    printf(\"{0} %zu\\n\", sizeof({0}));\n"
-                                             : "    printf(\"{0} %zu\\n\", offsetof({1}, {2}));\n",
-                                     key, dot < 0 ? key : key.Substring(0, dot), dot < 0 ? "" : key.Substring(dot + 1));
+            foreach (string key in keys) { // "struct", "struct.field" (its offset), "struct.field:size"
+                int dot = key.IndexOf('.'), colon = key.IndexOf(':');
+                if (dot < 0) {
+                    program.AppendFormat("    printf(\"{0} %zu\\n\", sizeof({0}));\n", key);
+                } else if (colon < 0) {
+                    program.AppendFormat("    printf(\"{0} %zu\\n\", offsetof({1}, {2}));\n", key, key.Substring(0, dot), key.Substring(dot + 1));
+                } else {
+                    program.AppendFormat("    printf(\"{0} %zu\\n\", sizeof((({1} *)0)->{2}));\n", key, key.Substring(0, dot),
+                                         key.Substring(dot + 1, colon - dot - 1));
+                }
             }
             foreach (string macro in s_providerMacros.Keys) {
                 program.AppendFormat("    {{ vss_guid g = {0}; id(\"{0}\", g); }}\n", macro);
