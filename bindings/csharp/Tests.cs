@@ -94,6 +94,7 @@ static class Tests
         if (s_exampleExe != null) {
             Run("README example: example.exe runs (found through VSSAPI_LIBRARY alone when it is set) and prints the failure", ExampleRuns);
             Run("README example: README.md shows Example.cs verbatim", ReadmeShowsExample);
+            Run("versions: the assembly, OpenVss.VssApi.csproj and meson.build agree", VersionsInStep);
             Run("a process that forgets its writer and requester still exits, on the default and on its own coordinator", ForgetfulProcessExits);
         }
         Console.WriteLine("{0} passed, {1} failed", s_passed, s_failed);
@@ -2009,6 +2010,21 @@ static class Tests
             }
             return stdout;
         }
+    }
+
+    // The assembly, the SDK-style project and meson.build carry one version.
+    static void VersionsInStep()
+    {
+        string meson = File.ReadAllText(Path.Combine(s_sourceDir, "..", "..", "meson.build"));
+        System.Text.RegularExpressions.Match project = System.Text.RegularExpressions.Regex.Match(meson, @"project\([^)]*?version:\s*'([^']+)'");
+        True(project.Success, "meson.build's project version");
+        string version = project.Groups[1].Value;
+        Assembly binding = typeof(Vss).Assembly;
+        Equal(new Version(version + ".0"), binding.GetName().Version, "AssemblyVersion");
+        var informational = (AssemblyInformationalVersionAttribute)Attribute.GetCustomAttribute(binding, typeof(AssemblyInformationalVersionAttribute));
+        Equal(version, informational == null ? null : informational.InformationalVersion, "AssemblyInformationalVersion");
+        string csproj = File.ReadAllText(Path.Combine(s_sourceDir, "OpenVss.VssApi.csproj"));
+        True(csproj.Contains("<Version>" + version + "</Version>"), "OpenVss.VssApi.csproj has <Version>" + version + "</Version>");
     }
 
     static void ReadmeShowsExample()

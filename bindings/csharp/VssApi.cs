@@ -18,6 +18,12 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
+// The project's version (meson.build); OpenVss.VssApi.csproj's <Version> says the same (a test checks).
+[assembly: AssemblyVersion("0.1.0.0")]
+[assembly: AssemblyInformationalVersion("0.1.0")]
+[assembly: AssemblyTitle("OpenVss.VssApi")]
+[assembly: AssemblyDescription("C# binding over openvss's flat C API (libvssapi)")]
+
 namespace OpenVss
 {
     // ---- constants ------------------------------------------------------------------------
