@@ -444,10 +444,20 @@ namespace OpenVss
         /// </summary>
         public void UnregisterProvider(Guid id)
         {
+            try {
+                SnapshotProvider.Unregister(this, id);
+            } catch (VssException e) when (e.HResult == HResults.VSS_E_PROVIDER_NOT_REGISTERED) {
+                Forget(id);
+                throw;
+            }
+            Forget(id); // not before: a provider that stays registered is still Dispose()'s to unregister
+        }
+
+        void Forget(Guid id)
+        {
             lock (_registered) {
                 _registered.Remove(id);
             }
-            SnapshotProvider.Unregister(this, id);
         }
 
         public void UnregisterProvider(SnapshotProvider provider)
