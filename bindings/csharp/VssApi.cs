@@ -1,13 +1,20 @@
-// OpenVss: C# (Mono) bindings over openvss's flat C API (abi/vssapi/vssapi.h).
+// OpenVss: C# bindings (Mono and .NET) over openvss's flat C API (abi/vssapi/vssapi.h), built
+// into the assembly OpenVss.VssApi.dll.
 //
-// P/Invoke only, no unsafe code, C# 6: builds with Debian's `mcs` and runs on Mono 6.8.
+// P/Invoke only, no unsafe code, C# 6: builds with Debian's `mcs`, Mono's xbuild or dotnet
+// (netstandard2.0) and runs on Mono 6.8 and .NET Core 3.0 or later.
 //   - every failing call throws VssException (HResult, Name, Meaning and the library's message);
 //   - handles are SafeHandles: Dispose() releases them at once, the finalizer if you forget;
 //   - strings cross as UTF-8 (converted here with Encoding.UTF8, never by the marshaller);
-//   - a writer is a subclass of Writer that overrides OnFreeze() and friends; its handlers run on
-//     the library's pool threads, every exception is caught there and reported as a failure (-1).
+//   - a writer is a subclass of Writer that overrides OnFreeze() and friends, a snapshot provider
+//     a subclass of SnapshotProvider; their callbacks run on the library's pool threads, and
+//     every exception is caught there and reported to the library as a failure;
+//   - every import and callback is CallingConvention.Winapi: VSS_CALL, __stdcall on 32-bit
+//     Windows and the C convention elsewhere.
 //
-// The library is libvssapi.so.1; when VSSAPI_LIBRARY names a file, that file is loaded first.
+// The imports name "vssapi": vssapi.dll on Windows, the soname libvssapi.so.1 elsewhere (Mono:
+// OpenVss.VssApi.dll.config; .NET Core: a DllImportResolver); when VSSAPI_LIBRARY names a file,
+// that file is used. See Loader below.
 using System;
 using System.Collections;
 using System.Collections.Generic;
