@@ -1,13 +1,20 @@
-// OpenVss: C# (Mono) bindings over openvss's flat C API (abi/vssapi/vssapi.h).
+// OpenVss: C# bindings (Mono and .NET) over openvss's flat C API (abi/vssapi/vssapi.h), built
+// into the assembly OpenVss.VssApi.dll.
 //
-// P/Invoke only, no unsafe code, C# 6: builds with Debian's `mcs` and runs on Mono 6.8.
+// P/Invoke only, no unsafe code, C# 6: builds with Debian's `mcs`, Mono's xbuild or dotnet
+// (netstandard2.0) and runs on Mono 6.8 and .NET Core 3.0 or later.
 //   - every failing call throws VssException (HResult, Name, Meaning and the library's message);
 //   - handles are SafeHandles: Dispose() releases them at once, the finalizer if you forget;
 //   - strings cross as UTF-8 (converted here with Encoding.UTF8, never by the marshaller);
-//   - a writer is a subclass of Writer that overrides OnFreeze() and friends; its handlers run on
-//     the library's pool threads, every exception is caught there and reported as a failure (-1).
+//   - a writer is a subclass of Writer that overrides OnFreeze() and friends, a snapshot provider
+//     a subclass of SnapshotProvider; their callbacks run on the library's pool threads, and
+//     every exception is caught there and reported to the library as a failure;
+//   - every import and callback is CallingConvention.Winapi: VSS_CALL, __stdcall on 32-bit
+//     Windows and the C convention elsewhere.
 //
-// The library is libvssapi.so.1; when VSSAPI_LIBRARY names a file, that file is loaded first.
+// The imports name "vssapi": vssapi.dll on Windows, the soname libvssapi.so.1 elsewhere (Mono:
+// OpenVss.VssApi.dll.config; .NET Core: a DllImportResolver); when VSSAPI_LIBRARY names a file,
+// that file is used. See Loader below.
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -17,6 +24,12 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+
+// The project's version (meson.build); OpenVss.VssApi.csproj's <Version> says the same (a test checks).
+[assembly: AssemblyVersion("0.1.0.0")]
+[assembly: AssemblyInformationalVersion("0.1.0")]
+[assembly: AssemblyTitle("OpenVss.VssApi")]
+[assembly: AssemblyDescription("C# binding over openvss's flat C API (libvssapi)")]
 
 namespace OpenVss
 {
@@ -38,9 +51,14 @@ namespace OpenVss
         public const int VSS_S_ASYNC_CANCELLED = 0x0004230B;
         public const int VSS_E_BAD_STATE = unchecked((int)0x80042301);
         public const int VSS_E_UNEXPECTED = unchecked((int)0x80042302);
+        public const int VSS_E_PROVIDER_ALREADY_REGISTERED = unchecked((int)0x80042303);
+        public const int VSS_E_PROVIDER_NOT_REGISTERED = unchecked((int)0x80042304);
+        public const int VSS_E_PROVIDER_VETO = unchecked((int)0x80042306);
+        public const int VSS_E_PROVIDER_IN_USE = unchecked((int)0x80042307);
         public const int VSS_E_OBJECT_NOT_FOUND = unchecked((int)0x80042308);
         public const int VSS_E_VOLUME_NOT_SUPPORTED = unchecked((int)0x8004230C);
         public const int VSS_E_OBJECT_ALREADY_EXISTS = unchecked((int)0x8004230D);
+        public const int VSS_E_UNEXPECTED_PROVIDER_ERROR = unchecked((int)0x8004230F);
         public const int VSS_E_INVALID_XML_DOCUMENT = unchecked((int)0x80042311);
         public const int VSS_E_UNEXPECTED_WRITER_ERROR = unchecked((int)0x80042315);
         public const int VSS_E_SNAPSHOT_SET_IN_PROGRESS = unchecked((int)0x80042316);
@@ -369,8 +387,115 @@ namespace OpenVss
             VssException.Check(Native.vss_coordinator_advance_clock(Handle, (ulong)by.Ticks / TimeSpan.TicksPerMillisecond));
         }
 
-        /// <summary>Drops this reference; writers and requesters created on it keep the service alive.</summary>
-        public void Dispose() { Handle.Dispose(); }
+        // -- snapshot providers (flat API 1.1)
+
+        /// <summary>How many providers the coordinator has; index 0 is its default.</summary>
+        public int ProviderCount
+        {
+            get {
+                uint count;
+                VssException.Check(Native.vss_coordinator_provider_count(Handle, out count));
+                return (int)count;
+            }
+        }
+
+        /// <summary>Provider `index` (0: the default); VSS_E_OBJECT_NOT_FOUND past the last.</summary>
+        public ProviderInfo GetProvider(int index)
+        {
+            if (index < 0) {
+                throw new ArgumentOutOfRangeException("index");
+            }
+            var raw = new Native.ProviderInfo { size = (uint)Marshal.SizeOf(typeof(Native.ProviderInfo)) };
+            VssException.Check(Native.vss_coordinator_provider(Handle, (uint)index, ref raw));
+            try {
+                return new ProviderInfo(raw.id, Utf8.Read(raw.name), (ProviderType)raw.type, Utf8.Read(raw.version));
+            } finally {
+                Native.vss_provider_info_clear(ref raw);
+            }
+        }
+
+        /// <summary>Every provider, the default first.</summary>
+        public List<ProviderInfo> GetProviders()
+        {
+            var list = new List<ProviderInfo>();
+            for (int i = 0, n = ProviderCount; i < n; ++i) {
+                list.Add(GetProvider(i));
+            }
+            return list;
+        }
+
+        /// <summary>
+        /// Plugs `provider` in under its Id (vss_coordinator_register_provider): a requester
+        /// chooses it with Requester.AddToSnapshotSet(volume, provider.Id). The binding keeps
+        /// the provider and its callbacks alive until UnregisterProvider, or until this
+        /// Coordinator object is disposed (which unregisters the providers registered through
+        /// it). VSS_E_PROVIDER_ALREADY_REGISTERED for an id in use; E_INVALIDARG for an empty
+        /// id or a null name.
+        /// </summary>
+        public void RegisterProvider(SnapshotProvider provider)
+        {
+            if (provider == null) {
+                throw new ArgumentNullException("provider");
+            }
+            lock (_registered) {
+                SnapshotProvider.Register(this, provider);
+                _registered.Add(provider.Id);
+            }
+        }
+
+        /// <summary>
+        /// vss_coordinator_unregister_provider: waits for the provider's running steps; none
+        /// runs after it returns. VSS_E_PROVIDER_NOT_REGISTERED for an id no provider has,
+        /// VSS_E_PROVIDER_IN_USE for the default provider; InvalidOperationException from inside
+        /// one of that provider's own steps (it would wait for itself).
+        /// </summary>
+        public void UnregisterProvider(Guid id)
+        {
+            try {
+                SnapshotProvider.Unregister(this, id);
+            } catch (VssException e) when (e.HResult == HResults.VSS_E_PROVIDER_NOT_REGISTERED) {
+                Forget(id);
+                throw;
+            }
+            Forget(id); // not before: a provider that stays registered is still Dispose()'s to unregister
+        }
+
+        void Forget(Guid id)
+        {
+            lock (_registered) {
+                _registered.Remove(id);
+            }
+        }
+
+        public void UnregisterProvider(SnapshotProvider provider)
+        {
+            if (provider == null) {
+                throw new ArgumentNullException("provider");
+            }
+            UnregisterProvider(provider.Id);
+        }
+
+        readonly HashSet<Guid> _registered = new HashSet<Guid>();
+
+        /// <summary>
+        /// Unregisters the providers registered through this object, then drops this reference;
+        /// writers and requesters created on it keep the service alive.
+        /// </summary>
+        public void Dispose()
+        {
+            if (Handle.IsClosed) {
+                return;
+            }
+            List<Guid> ids;
+            lock (_registered) {
+                ids = new List<Guid>(_registered);
+                _registered.Clear();
+            }
+            foreach (Guid id in ids) {
+                SnapshotProvider.UnregisterQuietly(this, id);
+            }
+            Handle.Dispose();
+        }
 
         internal static uint Milliseconds(TimeSpan span)
         {
@@ -485,7 +610,6 @@ namespace OpenVss
         volatile Exception _lastHandlerException;
 
         [ThreadStatic] static Writer t_inHandler;
-        [ThreadStatic] static bool t_attached;
 
         static Writer() { Native.EnsureLoaded(); }
 
@@ -652,10 +776,7 @@ namespace OpenVss
         {
             Writer writer = null;
             try {
-                if (!t_attached) {
-                    t_attached = true;
-                    MonoThreads.DoNotWaitAtExit();
-                }
+                MonoThreads.EnteredFromNative();
                 writer = GCHandle.FromIntPtr(user).Target as Writer;
                 if (writer == null) {
                     return 1; // collected: it was no longer subscribed
@@ -1097,6 +1218,9 @@ namespace OpenVss
             _handle = Create(coordinator);
         }
 
+        // A requester the retry helper made and releases itself.
+        internal Requester(RequesterHandle borrowed) { _handle = borrowed; }
+
         [MethodImpl(MethodImplOptions.NoInlining)]
         static RequesterHandle Create(Coordinator coordinator)
         {
@@ -1294,6 +1418,20 @@ namespace OpenVss
             return id;
         }
 
+        /// <summary>
+        /// Adds `volume` to the set, snapshotted by the provider `providerId` (ProviderIds.*, a
+        /// SnapshotProvider's Id, ProviderInfo.Id; Guid.Empty: the coordinator's default).
+        /// Returns the snapshot id. VSS_E_PROVIDER_NOT_REGISTERED for an id no provider has,
+        /// VSS_E_OBJECT_NOT_FOUND for a volume that does not exist, VSS_E_VOLUME_NOT_SUPPORTED
+        /// for one the provider cannot snapshot.
+        /// </summary>
+        public Guid AddToSnapshotSet(string volume, Guid providerId)
+        {
+            Guid id;
+            VssException.Check(Native.vss_requester_add_to_snapshot_set_with(_handle, Utf8.Z(volume), ref providerId, out id));
+            return id;
+        }
+
         public void Abort() { VssException.Check(Native.vss_requester_abort(_handle)); }
 
         // -- writer status
@@ -1411,6 +1549,551 @@ namespace OpenVss
         }
     }
 
+    // ---- snapshot providers (flat API 1.1) ------------------------------------------------
+
+    /// <summary>VSS_PROVIDER_TYPE.</summary>
+    public enum ProviderType { Unknown = 0, System = 1, Software = 2, Hardware = 3, FileShare = 4 }
+
+    /// <summary>The ids of the built-in providers (VSS_PROVIDER_*_ID).</summary>
+    public static class ProviderIds
+    {
+        /// <summary>Every coordinator's default: device names that open nothing.</summary>
+        public static readonly Guid Simulated = new Guid(0xb5946137, 0x7b9f, 0x4925, 0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5);
+        /// <summary>The volume itself, not a copy (a folder that exists).</summary>
+        public static readonly Guid Live = new Guid(0x6f70656e, 0x7673, 0x4c69, 0x76, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01);
+        /// <summary>A copy of the folder.</summary>
+        public static readonly Guid Copy = new Guid(0x6f70656e, 0x7673, 0x436f, 0x70, 0x79, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01);
+        /// <summary>Linux: a btrfs snapshot of a subvolume.</summary>
+        public static readonly Guid Btrfs = new Guid(0x6f70656e, 0x7673, 0x4274, 0x72, 0x66, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01);
+        /// <summary>Linux: reflinked copies of the files.</summary>
+        public static readonly Guid Reflink = new Guid(0x6f70656e, 0x7673, 0x5266, 0x6c, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01);
+        /// <summary>Linux: fsfreeze around the commit.</summary>
+        public static readonly Guid Fsfreeze = new Guid(0x6f70656e, 0x7673, 0x4672, 0x7a, 0x66, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01);
+    }
+
+    /// <summary>One provider of a coordinator (vss_provider_info).</summary>
+    public sealed class ProviderInfo
+    {
+        internal ProviderInfo(Guid id, string name, ProviderType type, string version)
+        {
+            Id = id;
+            Name = name;
+            Type = type;
+            Version = version;
+        }
+
+        public Guid Id { get; private set; }
+        public string Name { get; private set; }
+        public ProviderType Type { get; private set; }
+        public string Version { get; private set; }
+
+        public override string ToString() { return string.Format("{0} {1} ({2}, {3})", Id, Name, Version, Type); }
+    }
+
+    /// <summary>
+    /// A snapshot provider written in C# (vss_provider_callbacks). Subclass it, override the
+    /// steps you need, and register it with Coordinator.RegisterProvider; a requester chooses it
+    /// with Requester.AddToSnapshotSet(volume, Id).
+    ///
+    /// The steps are those of the SDK's IVssProviderCreateSnapshotSet, called for one snapshot
+    /// set on a thread of the library, in this order, while the requester's DoSnapshotSet is
+    /// pending: PrepareForSnapshot once per volume, EndPrepareSnapshots, PreCommitSnapshots,
+    /// CommitSnapshots, PostCommitSnapshots, PreFinalCommitSnapshots, PostFinalCommitSnapshots,
+    /// then GetSnapshotDevice once per snapshot. A step returns true (done) or false (a veto:
+    /// VSS_E_PROVIDER_VETO). Throwing a VssException fails it with that HRESULT; any other
+    /// exception is caught here (nothing unwinds into C), kept in LastStepException, and fails
+    /// it with VSS_E_UNEXPECTED_PROVIDER_ERROR. A failed step ends the set: AbortSnapshots is
+    /// called and no snapshot is made. Steps you do not override are not given to the library,
+    /// which skips them (without IsVolumeSupported a volume must be a folder that exists).
+    /// </summary>
+    public abstract class SnapshotProvider
+    {
+        static SnapshotProvider() { Native.EnsureLoaded(); }
+
+        volatile Exception _lastStepException;
+
+        /// <param name="id">The provider's id: not Guid.Empty, not a registered provider's.</param>
+        /// <param name="name">Its name (required).</param>
+        /// <param name="version">Its version; null: "1.0".</param>
+        protected SnapshotProvider(Guid id, string name, string version = null)
+        {
+            Id = id;
+            Name = name;
+            Version = version;
+        }
+
+        public Guid Id { get; private set; }
+        public string Name { get; private set; }
+        public string Version { get; private set; }
+
+        /// <summary>The last exception (other than a VssException) a step threw.</summary>
+        public Exception LastStepException { get { return _lastStepException; } }
+
+        // ---- the steps: override what you need ---------------------------------------------
+
+        /// <summary>
+        /// Whether `volume` can be snapshotted: false is VSS_E_VOLUME_NOT_SUPPORTED; throw
+        /// new VssException(HResults.VSS_E_OBJECT_NOT_FOUND) for a volume that does not exist.
+        /// </summary>
+        protected virtual bool IsVolumeSupported(string volume) { return true; }
+        protected virtual bool PrepareForSnapshot(Guid snapshotSetId, Guid snapshotId, string volume) { return true; }
+        protected virtual bool EndPrepareSnapshots(Guid snapshotSetId) { return true; }
+        protected virtual bool PreCommitSnapshots(Guid snapshotSetId) { return true; }
+        /// <summary>Makes the snapshots; the one step every provider has.</summary>
+        protected abstract bool CommitSnapshots(Guid snapshotSetId);
+        /// <summary>snapshotCount: how many snapshots the set holds.</summary>
+        protected virtual bool PostCommitSnapshots(Guid snapshotSetId, int snapshotCount) { return true; }
+        protected virtual bool PreFinalCommitSnapshots(Guid snapshotSetId) { return true; }
+        protected virtual bool PostFinalCommitSnapshots(Guid snapshotSetId) { return true; }
+        /// <summary>After a failed step; the library does not look at the outcome.</summary>
+        protected virtual void AbortSnapshots(Guid snapshotSetId) { }
+        /// <summary>
+        /// The snapshot's device path (SnapshotProperties.DeviceName), at most 4,095 bytes of
+        /// UTF-8; null or longer fails the set (VSS_E_UNEXPECTED_PROVIDER_ERROR). Not
+        /// overridden: the device name is empty.
+        /// </summary>
+        protected virtual string GetSnapshotDevice(Guid snapshotId) { return null; }
+        /// <summary>
+        /// A snapshot is deleted, released with its requester, or was made by a commit that
+        /// finished too late; the library does not look at the outcome.
+        /// </summary>
+        protected virtual void DeleteSnapshot(Guid snapshotId) { }
+
+        // ---- registrations -----------------------------------------------------------------
+        // `user` is a strong GCHandle to a Registration, freed only once the library says the
+        // provider is unregistered (no step runs after vss_coordinator_unregister_provider
+        // returns). The C entry points are static delegates, alive as long as the process.
+
+        sealed class Registration
+        {
+            internal readonly SnapshotProvider Provider;
+            internal readonly Tuple<IntPtr, Guid> Key; // the coordinator's pointer and the id
+            internal GCHandle Self;
+
+            internal Registration(SnapshotProvider provider, Tuple<IntPtr, Guid> key)
+            {
+                Provider = provider;
+                Key = key;
+            }
+        }
+
+        static readonly object s_lock = new object();
+        static readonly Dictionary<Tuple<IntPtr, Guid>, Registration> s_registry = new Dictionary<Tuple<IntPtr, Guid>, Registration>();
+        [ThreadStatic] static List<Tuple<IntPtr, Guid>> t_running; // the registrations whose step runs on this thread
+
+        /// <summary>How many registrations the binding holds (for the tests).</summary>
+        internal static int RegisteredCount { get { lock (s_lock) { return s_registry.Count; } } }
+
+        static Tuple<IntPtr, Guid> KeyOf(Coordinator coordinator, Guid id)
+        {
+            if (coordinator.Handle.IsClosed) {
+                throw new ObjectDisposedException("Coordinator");
+            }
+            return Tuple.Create(coordinator.Handle.DangerousGetHandle(), id);
+        }
+
+        internal static void Register(Coordinator coordinator, SnapshotProvider provider)
+        {
+            var registration = new Registration(provider, KeyOf(coordinator, provider.Id));
+            registration.Self = GCHandle.Alloc(registration);
+            bool registered = false;
+            IntPtr name = IntPtr.Zero, version = IntPtr.Zero;
+            try {
+                name = Utf8.Alloc(provider.Name);
+                version = Utf8.Alloc(provider.Version);
+                Native.ProviderCallbacks callbacks = CallbacksFor(provider.GetType());
+                callbacks.id = provider.Id;
+                callbacks.name = name;
+                callbacks.version = version;
+                int hr = Native.vss_coordinator_register_provider(coordinator.Handle, ref callbacks, GCHandle.ToIntPtr(registration.Self));
+                if (hr < 0) {
+                    throw VssException.FromLastError(hr);
+                }
+                registered = true;
+                lock (s_lock) {
+                    // An entry already under this key belongs to a coordinator that ended at the
+                    // same address without unregistering: nothing can call it any more.
+                    Registration stale;
+                    if (s_registry.TryGetValue(registration.Key, out stale)) {
+                        stale.Self.Free();
+                    }
+                    s_registry[registration.Key] = registration;
+                }
+            } finally {
+                if (!registered) {
+                    registration.Self.Free();
+                }
+                Marshal.FreeHGlobal(name);
+                Marshal.FreeHGlobal(version);
+            }
+        }
+
+        static bool RunningHere(Tuple<IntPtr, Guid> key)
+        {
+            return t_running != null && t_running.Contains(key);
+        }
+
+        internal static void Unregister(Coordinator coordinator, Guid id)
+        {
+            Tuple<IntPtr, Guid> key = KeyOf(coordinator, id);
+            if (RunningHere(key)) {
+                throw new InvalidOperationException("a provider cannot be unregistered from inside one of its own steps");
+            }
+            int hr = Native.vss_coordinator_unregister_provider(coordinator.Handle, ref id);
+            VssException error = hr < 0 ? VssException.FromLastError(hr) : null;
+            if (hr >= 0 || hr == HResults.VSS_E_PROVIDER_NOT_REGISTERED) {
+                Forget(key);
+            }
+            if (error != null) {
+                throw error;
+            }
+        }
+
+        // Coordinator.Dispose: unregisters what it can, throws nothing.
+        internal static void UnregisterQuietly(Coordinator coordinator, Guid id)
+        {
+            try {
+                Tuple<IntPtr, Guid> key = KeyOf(coordinator, id);
+                if (RunningHere(key)) {
+                    return; // it would wait for itself: it stays registered (and alive)
+                }
+                int hr = Native.vss_coordinator_unregister_provider(coordinator.Handle, ref id);
+                if (hr >= 0 || hr == HResults.VSS_E_PROVIDER_NOT_REGISTERED) {
+                    Forget(key);
+                }
+            } catch (ObjectDisposedException) {
+                // the coordinator was disposed meanwhile
+            }
+        }
+
+        static void Forget(Tuple<IntPtr, Guid> key)
+        {
+            lock (s_lock) {
+                Registration registration;
+                if (s_registry.TryGetValue(key, out registration)) {
+                    s_registry.Remove(key);
+                    registration.Self.Free();
+                }
+            }
+        }
+
+        // ---- trampolines -------------------------------------------------------------------
+
+        static readonly Native.VolumeStepFn s_isVolumeSupported = (u, volume) =>
+            Dispatch(u, p => p.IsVolumeSupported(Utf8.Read(volume) ?? ""), HResults.VSS_E_VOLUME_NOT_SUPPORTED);
+        static readonly Native.PrepareStepFn s_prepareForSnapshot = (u, set, snapshot, volume) =>
+            Dispatch(u, p => p.PrepareForSnapshot(ReadGuid(set), ReadGuid(snapshot), Utf8.Read(volume) ?? ""), HResults.VSS_E_PROVIDER_VETO);
+        static readonly Native.GuidStepFn s_endPrepareSnapshots = (u, set) => Dispatch(u, p => p.EndPrepareSnapshots(ReadGuid(set)), HResults.VSS_E_PROVIDER_VETO);
+        static readonly Native.GuidStepFn s_preCommitSnapshots = (u, set) => Dispatch(u, p => p.PreCommitSnapshots(ReadGuid(set)), HResults.VSS_E_PROVIDER_VETO);
+        static readonly Native.GuidStepFn s_commitSnapshots = (u, set) => Dispatch(u, p => p.CommitSnapshots(ReadGuid(set)), HResults.VSS_E_PROVIDER_VETO);
+        static readonly Native.CountStepFn s_postCommitSnapshots = (u, set, count) =>
+            Dispatch(u, p => p.PostCommitSnapshots(ReadGuid(set), count), HResults.VSS_E_PROVIDER_VETO);
+        static readonly Native.GuidStepFn s_preFinalCommitSnapshots = (u, set) => Dispatch(u, p => p.PreFinalCommitSnapshots(ReadGuid(set)), HResults.VSS_E_PROVIDER_VETO);
+        static readonly Native.GuidStepFn s_postFinalCommitSnapshots = (u, set) => Dispatch(u, p => p.PostFinalCommitSnapshots(ReadGuid(set)), HResults.VSS_E_PROVIDER_VETO);
+        static readonly Native.GuidStepFn s_abortSnapshots = (u, set) => Dispatch(u, p => { p.AbortSnapshots(ReadGuid(set)); return true; }, HResults.S_OK);
+        static readonly Native.DeviceStepFn s_snapshotDevice = SnapshotDeviceThunk;
+        static readonly Native.GuidStepFn s_deleteSnapshot = (u, snapshot) => Dispatch(u, p => { p.DeleteSnapshot(ReadGuid(snapshot)); return true; }, HResults.S_OK);
+
+        static Guid ReadGuid(IntPtr guid)
+        {
+            return guid == IntPtr.Zero ? Guid.Empty : (Guid)Marshal.PtrToStructure(guid, typeof(Guid));
+        }
+
+        static int Dispatch(IntPtr user, Func<SnapshotProvider, bool> step, int veto)
+        {
+            Registration registration = null;
+            bool entered = false;
+            try {
+                MonoThreads.EnteredFromNative();
+                registration = GCHandle.FromIntPtr(user).Target as Registration;
+                if (registration == null) {
+                    return HResults.VSS_E_PROVIDER_NOT_REGISTERED;
+                }
+                if (t_running == null) {
+                    t_running = new List<Tuple<IntPtr, Guid>>();
+                }
+                t_running.Add(registration.Key);
+                entered = true;
+                return step(registration.Provider) ? HResults.S_OK : veto;
+            } catch (VssException e) when (e.HResult < 0) {
+                return e.HResult;
+            } catch (Exception e) {
+                try {
+                    if (registration != null) {
+                        registration.Provider._lastStepException = e;
+                    }
+                } catch {
+                    // nothing may unwind into C
+                }
+                return HResults.VSS_E_UNEXPECTED_PROVIDER_ERROR;
+            } finally {
+                if (entered) {
+                    t_running.RemoveAt(t_running.Count - 1);
+                }
+            }
+        }
+
+        static int SnapshotDeviceThunk(IntPtr user, IntPtr snapshot, IntPtr buffer, uint size)
+        {
+            return Dispatch(user, p => {
+                string device = p.GetSnapshotDevice(ReadGuid(snapshot));
+                if (device == null) {
+                    throw new InvalidOperationException(p.GetType().Name + ".GetSnapshotDevice returned null");
+                }
+                byte[] bytes = Utf8.Z(device);
+                if ((uint)bytes.Length > size) {
+                    throw new InvalidOperationException(string.Format(
+                        "the device path takes {0} bytes of UTF-8; the library has room for {1}", bytes.Length - 1, size - 1));
+                }
+                Marshal.Copy(bytes, 0, buffer, bytes.Length);
+                return true;
+            }, HResults.VSS_E_UNEXPECTED_PROVIDER_ERROR);
+        }
+
+        // Only the steps a subclass overrides reach managed code; commit_snapshots always does.
+        static Native.ProviderCallbacks CallbacksFor(Type type)
+        {
+            return new Native.ProviderCallbacks {
+                size = (uint)Marshal.SizeOf(typeof(Native.ProviderCallbacks)),
+                is_volume_supported = Pointer(type, "IsVolumeSupported", s_isVolumeSupported, typeof(string)),
+                prepare_for_snapshot = Pointer(type, "PrepareForSnapshot", s_prepareForSnapshot, typeof(Guid), typeof(Guid), typeof(string)),
+                end_prepare_snapshots = Pointer(type, "EndPrepareSnapshots", s_endPrepareSnapshots, typeof(Guid)),
+                pre_commit_snapshots = Pointer(type, "PreCommitSnapshots", s_preCommitSnapshots, typeof(Guid)),
+                commit_snapshots = Marshal.GetFunctionPointerForDelegate(s_commitSnapshots),
+                post_commit_snapshots = Pointer(type, "PostCommitSnapshots", s_postCommitSnapshots, typeof(Guid), typeof(int)),
+                pre_final_commit_snapshots = Pointer(type, "PreFinalCommitSnapshots", s_preFinalCommitSnapshots, typeof(Guid)),
+                post_final_commit_snapshots = Pointer(type, "PostFinalCommitSnapshots", s_postFinalCommitSnapshots, typeof(Guid)),
+                abort_snapshots = Pointer(type, "AbortSnapshots", s_abortSnapshots, typeof(Guid)),
+                snapshot_device = Pointer(type, "GetSnapshotDevice", s_snapshotDevice, typeof(Guid)),
+                delete_snapshot = Pointer(type, "DeleteSnapshot", s_deleteSnapshot, typeof(Guid)),
+            };
+        }
+
+        static IntPtr Pointer(Type type, string method, Delegate thunk, params Type[] parameters)
+        {
+            MethodInfo found = type.GetMethod(method, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic,
+                                              null, parameters, null);
+            if (found == null || found.DeclaringType == typeof(SnapshotProvider)) {
+                return IntPtr.Zero;
+            }
+            return Marshal.GetFunctionPointerForDelegate(thunk);
+        }
+    }
+
+    // ---- the retry helper (contract C-7.2) ------------------------------------------------
+
+    /// <summary>
+    /// vss_retry_policy: how often and after how long Retry.Run tries again. A new policy holds
+    /// the library's defaults (vss_retry_policy_default): 3 retries 10 minutes apart for the
+    /// retryable writer and commit codes (RetryClass.AfterWait), 5 retries 30 s apart for
+    /// VSS_E_SNAPSHOT_SET_IN_PROGRESS (RetryClass.ShortBackOff). The library refuses
+    /// (E_INVALIDARG) more than 100 retries or a wait over 24 hours.
+    /// </summary>
+    public sealed class RetryPolicy
+    {
+        static RetryPolicy() { Native.EnsureLoaded(); }
+
+        public RetryPolicy()
+        {
+            Native.EnsureLoaded();
+            Native.RetryPolicy raw = Defaults();
+            MaxRetries = raw.max_retries;
+            Wait = TimeSpan.FromMilliseconds(raw.wait_ms);
+            InProgressMaxRetries = raw.in_progress_max_retries;
+            InProgressWait = TimeSpan.FromMilliseconds(raw.in_progress_wait_ms);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static Native.RetryPolicy Defaults()
+        {
+            var raw = new Native.RetryPolicy { size = (uint)Marshal.SizeOf(typeof(Native.RetryPolicy)) };
+            VssException.Check(Native.vss_retry_policy_default(ref raw));
+            return raw;
+        }
+
+        /// <summary>Retries after a RetryClass.AfterWait failure.</summary>
+        public uint MaxRetries { get; set; }
+        /// <summary>The wait before each of them (whole milliseconds).</summary>
+        public TimeSpan Wait { get; set; }
+        /// <summary>Retries after a RetryClass.ShortBackOff failure.</summary>
+        public uint InProgressMaxRetries { get; set; }
+        /// <summary>The wait before each of them (whole milliseconds).</summary>
+        public TimeSpan InProgressWait { get; set; }
+
+        internal Native.RetryPolicy ToNative()
+        {
+            return new Native.RetryPolicy {
+                size = (uint)Marshal.SizeOf(typeof(Native.RetryPolicy)),
+                max_retries = MaxRetries,
+                wait_ms = Milliseconds(Wait, "Wait"),
+                in_progress_max_retries = InProgressMaxRetries,
+                in_progress_wait_ms = Milliseconds(InProgressWait, "InProgressWait"),
+            };
+        }
+
+        static ulong Milliseconds(TimeSpan span, string what)
+        {
+            if (span < TimeSpan.Zero) {
+                throw new ArgumentOutOfRangeException(what, "a wait cannot be negative");
+            }
+            return (ulong)(span.Ticks / TimeSpan.TicksPerMillisecond);
+        }
+    }
+
+    /// <summary>One attempt of Retry.Run (vss_retry_attempt), reported before the wait after it.</summary>
+    public sealed class RetryAttempt
+    {
+        /// <summary>1 for the first attempt.</summary>
+        public int Number { get; internal set; }
+        /// <summary>What the attempt returned.</summary>
+        public int Result { get; internal set; }
+        /// <summary>Of Result, as Vss.IsRetryable answers.</summary>
+        public RetryClass RetryClass { get; internal set; }
+        /// <summary>The coordinator's clock when the attempt began, in ms (a real clock: only differences mean something; a virtual one: from 0).</summary>
+        public ulong StartMilliseconds { get; internal set; }
+        /// <summary>The coordinator's clock when it ended, in ms.</summary>
+        public ulong EndMilliseconds { get; internal set; }
+        /// <summary>The wait before the next attempt; zero if none follows.</summary>
+        public TimeSpan Wait { get; internal set; }
+
+        public override string ToString()
+        {
+            return string.Format("attempt {0}: {1} ({2}), wait {3} ms", Number, Vss.HResultName(Result), RetryClass, (long)Wait.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>The retry helper (vss_retry_run): a backup retried with a fresh requester each time.</summary>
+    public static class Retry
+    {
+        static Retry() { Native.EnsureLoaded(); }
+
+        /// <summary>
+        /// Runs attempt(requester, number) until it succeeds, fails for good, or its retry budget
+        /// is spent, and returns the last attempt's (success) result; throws a VssException when
+        /// that result is a failure (its message says why the run stopped; E_INVALIDARG with
+        /// nothing run for a policy out of bounds).
+        ///
+        /// Each attempt gets a fresh Requester on `coordinator` (null: the default one) and
+        /// returns S_OK when the backup worked, else the HRESULT that failed it. A VssException
+        /// it throws (as a failed step does) is that attempt's result, and a writer's failure
+        /// found in GetWriterStatuses() should be returned (it does not fail DoSnapshotSet).
+        /// Any other exception ends the run (E_UNEXPECTED, not retried) and is thrown again
+        /// here. The requester is released by the helper right after the attempt returns
+        /// (OnBackupShutdown): it is disposed then, and Dispose() inside the attempt releases
+        /// nothing.
+        ///
+        /// Between attempts the helper waits on the coordinator's clock: a real clock really
+        /// waits, ClockKind.Simulated passes at once, ClockKind.Manual waits for AdvanceClock
+        /// from another thread. Everything runs on the calling thread. report, if given, is
+        /// called once per attempt, the last one included, before the wait after it; an
+        /// exception it throws does not stop the run but is thrown here once the run has ended.
+        /// </summary>
+        public static int Run(Coordinator coordinator, RetryPolicy policy, Func<Requester, int, int> attempt,
+                              Action<RetryAttempt> report = null)
+        {
+            if (attempt == null) {
+                throw new ArgumentNullException("attempt");
+            }
+            Native.EnsureLoaded();
+            return RunNative(coordinator, policy, attempt, report);
+        }
+
+        sealed class Context
+        {
+            internal Func<Requester, int, int> Attempt;
+            internal Action<RetryAttempt> Report;
+            internal Exception AttemptError;
+            internal Exception ReportError;
+        }
+
+        static readonly Native.RetryAttemptFn s_attempt = AttemptThunk;
+        static readonly Native.RetryReportFn s_report = ReportThunk;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static int RunNative(Coordinator coordinator, RetryPolicy policy, Func<Requester, int, int> attempt, Action<RetryAttempt> report)
+        {
+            var context = new Context { Attempt = attempt, Report = report };
+            GCHandle self = GCHandle.Alloc(context);
+            try {
+                IntPtr reportFn = report == null ? IntPtr.Zero : Marshal.GetFunctionPointerForDelegate(s_report);
+                IntPtr attemptFn = Marshal.GetFunctionPointerForDelegate(s_attempt);
+                int hr;
+                if (policy == null) {
+                    hr = coordinator == null
+                        ? Native.vss_retry_run(IntPtr.Zero, IntPtr.Zero, attemptFn, reportFn, GCHandle.ToIntPtr(self))
+                        : Native.vss_retry_run(coordinator.Handle, IntPtr.Zero, attemptFn, reportFn, GCHandle.ToIntPtr(self));
+                } else {
+                    Native.RetryPolicy raw = policy.ToNative();
+                    hr = coordinator == null
+                        ? Native.vss_retry_run(IntPtr.Zero, ref raw, attemptFn, reportFn, GCHandle.ToIntPtr(self))
+                        : Native.vss_retry_run(coordinator.Handle, ref raw, attemptFn, reportFn, GCHandle.ToIntPtr(self));
+                }
+                VssException failure = hr < 0 ? VssException.FromLastError(hr) : null;
+                Exception raised = context.AttemptError ?? context.ReportError;
+                if (raised != null) {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(raised).Throw();
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+                return hr;
+            } finally {
+                self.Free();
+            }
+        }
+
+        static int AttemptThunk(IntPtr user, IntPtr requester, uint number)
+        {
+            Context context = null;
+            RequesterHandle borrowed = null;
+            try {
+                context = (Context)GCHandle.FromIntPtr(user).Target;
+                if (requester == IntPtr.Zero) {
+                    return HResults.E_UNEXPECTED;
+                }
+                borrowed = RequesterHandle.Borrow(requester);
+                int hr = context.Attempt(new Requester(borrowed), (int)number);
+                return hr;
+            } catch (VssException e) when (e.HResult < 0) {
+                return e.HResult;
+            } catch (Exception e) {
+                if (context != null && context.AttemptError == null) {
+                    context.AttemptError = e;
+                }
+                return HResults.E_UNEXPECTED;
+            } finally {
+                if (borrowed != null) {
+                    borrowed.Dispose(); // the helper releases it; later calls on it throw ObjectDisposedException
+                }
+            }
+        }
+
+        static void ReportThunk(IntPtr user, IntPtr attempt)
+        {
+            Context context = null;
+            try {
+                context = (Context)GCHandle.FromIntPtr(user).Target;
+                var raw = (Native.RetryAttemptRecord)Marshal.PtrToStructure(attempt, typeof(Native.RetryAttemptRecord));
+                context.Report(new RetryAttempt {
+                    Number = (int)raw.number,
+                    Result = raw.result,
+                    RetryClass = (RetryClass)raw.retry_class,
+                    StartMilliseconds = raw.start_ms,
+                    EndMilliseconds = raw.end_ms,
+                    Wait = TimeSpan.FromMilliseconds(raw.wait_ms),
+                });
+            } catch (Exception e) {
+                try {
+                    if (context != null && context.ReportError == null) {
+                        context.ReportError = e;
+                    }
+                } catch {
+                    // nothing may unwind into C
+                }
+            }
+        }
+    }
+
     // ---- handles ------------------------------------------------------------------------------
 
     // Released by Dispose(), or by the finalizer if forgotten. Not while the process exits: Mono
@@ -1421,6 +2104,9 @@ namespace OpenVss
     internal abstract class VssHandle : SafeHandle
     {
         protected VssHandle() : base(IntPtr.Zero, true) { }
+
+        // A handle someone else releases: Dispose() only closes it for us.
+        protected VssHandle(IntPtr borrowed) : base(IntPtr.Zero, false) { SetHandle(borrowed); }
 
         public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
 
@@ -1455,6 +2141,12 @@ namespace OpenVss
 
     internal sealed class RequesterHandle : VssHandle
     {
+        public RequesterHandle() { }
+
+        RequesterHandle(IntPtr borrowed) : base(borrowed) { }
+
+        internal static RequesterHandle Borrow(IntPtr requester) { return new RequesterHandle(requester); }
+
         protected override void Release(IntPtr handle) { Native.vss_requester_release(handle); }
     }
 
@@ -1482,6 +2174,17 @@ namespace OpenVss
             typeof(Thread).GetField("internal_thread", BindingFlags.Instance | BindingFlags.NonPublic);
         static readonly FieldInfo s_flags = s_internalThread == null ? null
             : s_internalThread.FieldType.GetField("flags", BindingFlags.Instance | BindingFlags.NonPublic);
+
+        [ThreadStatic] static bool t_seen;
+
+        /// <summary>Called first by every callback from C: flags a library thread once.</summary>
+        internal static void EnteredFromNative()
+        {
+            if (!t_seen) {
+                t_seen = true;
+                DoNotWaitAtExit();
+            }
+        }
 
         internal static void DoNotWaitAtExit()
         {
@@ -1554,9 +2257,9 @@ namespace OpenVss
 
     internal static class Native
     {
-        // The soname: the runtime package's name. When VSSAPI_LIBRARY is set, the static
-        // constructor dlopen()s that file first, and glibc then resolves this name to it.
-        internal const string Library = "libvssapi.so.1";
+        // The name every import uses; Loader (below) says how each runtime turns it into the
+        // library: vssapi.dll on Windows, the soname libvssapi.so.1 on Linux, or VSSAPI_LIBRARY.
+        internal const string Library = "vssapi";
 
         // Mono's JIT binds a P/Invoke when it compiles the method that calls it, before that
         // method's class constructor runs. So the library must be loaded before the first such
@@ -1575,10 +2278,7 @@ namespace OpenVss
                 if (s_loaded) {
                     return;
                 }
-                string path = Environment.GetEnvironmentVariable("VSSAPI_LIBRARY");
-                if (!string.IsNullOrEmpty(path)) {
-                    Loader.Load(path);
-                }
+                Loader.Prepare();
                 s_loaded = true;
             }
         }
@@ -1693,149 +2393,392 @@ namespace OpenVss
             public long creation_time;
         }
 
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        internal delegate int HandlerFn(IntPtr user, IntPtr writer);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        internal delegate int ComponentsFn(IntPtr user, IntPtr writer, IntPtr components);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        internal delegate int IdentifyFn(IntPtr user, IntPtr writer, IntPtr metadata);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        internal delegate int ShutdownFn(IntPtr user, IntPtr writer, IntPtr snapshotSetId);
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct ProviderInfo
+        {
+            public uint size;
+            public Guid id;
+            public IntPtr name;
+            public int type;
+            public IntPtr version;
+        }
 
-        const CallingConvention Cdecl = CallingConvention.Cdecl;
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct ProviderCallbacks
+        {
+            public uint size;
+            public Guid id;
+            public IntPtr name;
+            public IntPtr version;
+            public IntPtr is_volume_supported;
+            public IntPtr prepare_for_snapshot;
+            public IntPtr end_prepare_snapshots;
+            public IntPtr pre_commit_snapshots;
+            public IntPtr commit_snapshots;
+            public IntPtr post_commit_snapshots;
+            public IntPtr pre_final_commit_snapshots;
+            public IntPtr post_final_commit_snapshots;
+            public IntPtr abort_snapshots;
+            public IntPtr snapshot_device;
+            public IntPtr delete_snapshot;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct RetryPolicy
+        {
+            public uint size;
+            public uint max_retries;
+            public ulong wait_ms;
+            public uint in_progress_max_retries;
+            public uint reserved;
+            public ulong in_progress_wait_ms;
+        }
+
+        // vss_retry_attempt
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct RetryAttemptRecord
+        {
+            public uint size;
+            public uint number;
+            public int result;
+            public int retry_class;
+            public ulong start_ms;
+            public ulong end_ms;
+            public ulong wait_ms;
+        }
+
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int HandlerFn(IntPtr user, IntPtr writer);
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int ComponentsFn(IntPtr user, IntPtr writer, IntPtr components);
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int IdentifyFn(IntPtr user, IntPtr writer, IntPtr metadata);
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int ShutdownFn(IntPtr user, IntPtr writer, IntPtr snapshotSetId);
+        // vss_provider_callbacks
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int VolumeStepFn(IntPtr user, IntPtr volume);
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int PrepareStepFn(IntPtr user, IntPtr snapshotSetId, IntPtr snapshotId, IntPtr volume);
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int GuidStepFn(IntPtr user, IntPtr id);
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int CountStepFn(IntPtr user, IntPtr snapshotSetId, int count);
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int DeviceStepFn(IntPtr user, IntPtr snapshotId, IntPtr buffer, uint size);
+        // vss_retry_attempt_fn, vss_retry_report_fn
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate int RetryAttemptFn(IntPtr user, IntPtr requester, uint attempt);
+        [UnmanagedFunctionPointer(CallingConvention.Winapi)]
+        internal delegate void RetryReportFn(IntPtr user, IntPtr attempt);
+
+        // VSS_CALL: __stdcall on 32-bit Windows, the platform's C convention elsewhere; Winapi is
+        // exactly that (StdCall on Windows x86, the default convention everywhere else).
+        const CallingConvention Winapi = CallingConvention.Winapi;
 
         // library
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern IntPtr vss_version();
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_abi_version();
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern IntPtr vss_last_error_message();
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_free(IntPtr memory);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern IntPtr vss_hresult_name(int hr);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern IntPtr vss_hresult_meaning(int hr);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern IntPtr vss_writer_state_name(int state);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_is_retryable(int hr);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern IntPtr vss_version();
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_abi_version();
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern IntPtr vss_last_error_message();
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_free(IntPtr memory);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern IntPtr vss_hresult_name(int hr);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern IntPtr vss_hresult_meaning(int hr);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern IntPtr vss_writer_state_name(int state);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_is_retryable(int hr);
 
         // coordinator
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_coordinator_default(out CoordinatorHandle coordinator);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_coordinator_create(ref CoordinatorOptions options, out CoordinatorHandle coordinator);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_coordinator_create(IntPtr options, out CoordinatorHandle coordinator);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_coordinator_advance_clock(CoordinatorHandle coordinator, ulong milliseconds);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_coordinator_release(IntPtr coordinator);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_coordinator_default(out CoordinatorHandle coordinator);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_coordinator_create(ref CoordinatorOptions options, out CoordinatorHandle coordinator);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_coordinator_create(IntPtr options, out CoordinatorHandle coordinator);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_coordinator_advance_clock(CoordinatorHandle coordinator, ulong milliseconds);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_coordinator_release(IntPtr coordinator);
 
         // writer
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_writer_create(CoordinatorHandle coordinator, ref WriterInfo info, ref WriterCallbacks callbacks, IntPtr user, out WriterHandle writer);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_writer_create(IntPtr coordinator, ref WriterInfo info, ref WriterCallbacks callbacks, IntPtr user, out WriterHandle writer);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_writer_subscribe(WriterHandle writer);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_writer_unsubscribe(WriterHandle writer);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_writer_release(IntPtr writer);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_writer_instance_id(WriterHandle writer, out Guid id);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_writer_set_failure_ex(WriterHandle writer, int hrWriter, int hrApplication, byte[] message);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_writer_set_failure(WriterHandle writer, int hrWriter);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_writer_session_id(WriterHandle writer, out Guid id);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_writer_subscribe(WriterHandle writer);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_writer_unsubscribe(WriterHandle writer);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_writer_release(IntPtr writer);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_writer_instance_id(WriterHandle writer, out Guid id);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_writer_set_failure_ex(WriterHandle writer, int hrWriter, int hrApplication, byte[] message);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_writer_set_failure(WriterHandle writer, int hrWriter);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_writer_session_id(WriterHandle writer, out Guid id);
 
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_metadata_add_component(IntPtr metadata, int type, byte[] logicalPath, byte[] name, byte[] caption, int selectable);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_metadata_add_files(IntPtr metadata, int kind, byte[] logicalPath, byte[] componentName, byte[] path, byte[] filespec, int recursive);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_metadata_add_include_files(IntPtr metadata, byte[] path, byte[] filespec, int recursive);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_metadata_add_exclude_files(IntPtr metadata, byte[] path, byte[] filespec, int recursive);
 
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_count(IntPtr components, out uint count);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_get(IntPtr components, uint index, out IntPtr logicalPath, out IntPtr name);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_components_count(IntPtr components, out uint count);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_components_get(IntPtr components, uint index, out IntPtr logicalPath, out IntPtr name);
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_components_set_failure(IntPtr components, uint index, int hr, int hrApplication, byte[] message);
 
         // requester
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_create(CoordinatorHandle coordinator, out RequesterHandle requester);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_create(IntPtr coordinator, out RequesterHandle requester);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_requester_release(IntPtr requester);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_session_id(RequesterHandle requester, out Guid id);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_initialize_for_backup(RequesterHandle requester);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_set_context(RequesterHandle requester, int context);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_create(CoordinatorHandle coordinator, out RequesterHandle requester);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_create(IntPtr coordinator, out RequesterHandle requester);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_requester_release(IntPtr requester);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_session_id(RequesterHandle requester, out Guid id);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_initialize_for_backup(RequesterHandle requester);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_set_context(RequesterHandle requester, int context);
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_requester_set_backup_state(RequesterHandle requester, int selectComponents, int bootableSystemState, int backupType, int partialFileSupport);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_run(RequesterHandle requester, int step);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_save_document(RequesterHandle requester, out IntPtr xml);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_initialize_for_restore(RequesterHandle requester, byte[] xml);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_resume_backup(RequesterHandle requester, byte[] xml);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_set_restore_state(RequesterHandle requester, int restoreType);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_run(RequesterHandle requester, int step);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_save_document(RequesterHandle requester, out IntPtr xml);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_initialize_for_restore(RequesterHandle requester, byte[] xml);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_resume_backup(RequesterHandle requester, byte[] xml);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_set_restore_state(RequesterHandle requester, int restoreType);
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_requester_select_for_restore(RequesterHandle requester, ref Guid writerClass, int type, byte[] logicalPath, byte[] name, int selected);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_requester_set_restore_options(RequesterHandle requester, ref Guid writerClass, int type, byte[] logicalPath, byte[] name, byte[] options);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_requester_set_file_restore_status(RequesterHandle requester, ref Guid writerClass, int type, byte[] logicalPath, byte[] name, int status);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_get_text(IntPtr components, uint index, int which, out IntPtr text);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_set_text(IntPtr components, uint index, int which, byte[] text);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_selected_for_restore(IntPtr components, uint index, out int selected);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_components_file_restore_status(IntPtr components, uint index, out int status);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_start(RequesterHandle requester, int step, out AsyncHandle async);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_async_wait(AsyncHandle async, uint milliseconds);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_async_status(AsyncHandle async, out int status);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_async_cancel(AsyncHandle async);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_async_release(IntPtr async);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_components_get_text(IntPtr components, uint index, int which, out IntPtr text);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_components_set_text(IntPtr components, uint index, int which, byte[] text);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_components_selected_for_restore(IntPtr components, uint index, out int selected);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_components_file_restore_status(IntPtr components, uint index, out int status);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_start(RequesterHandle requester, int step, out AsyncHandle async);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_async_wait(AsyncHandle async, uint milliseconds);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_async_status(AsyncHandle async, out int status);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_async_cancel(AsyncHandle async);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_async_release(IntPtr async);
 
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_writer_count(RequesterHandle requester, out uint count);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_writer_identity(RequesterHandle requester, uint index, ref WriterIdentity identity);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_writer_identity_clear(ref WriterIdentity identity);
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_writer_count(RequesterHandle requester, out uint count);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_writer_identity(RequesterHandle requester, uint index, ref WriterIdentity identity);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_writer_identity_clear(ref WriterIdentity identity);
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_requester_writer_component(RequesterHandle requester, uint writerIndex, uint componentIndex, ref ComponentInfo info);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_component_info_clear(ref ComponentInfo info);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_component_info_clear(ref ComponentInfo info);
 
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_requester_add_component(RequesterHandle requester, ref Guid instanceId, ref Guid classId, int type, byte[] logicalPath, byte[] name);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_add_all_components(RequesterHandle requester);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_start_snapshot_set(RequesterHandle requester, out Guid snapshotSetId);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_add_to_snapshot_set(RequesterHandle requester, byte[] volume, out Guid snapshotId);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_abort(RequesterHandle requester);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_add_all_components(RequesterHandle requester);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_start_snapshot_set(RequesterHandle requester, out Guid snapshotSetId);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_add_to_snapshot_set(RequesterHandle requester, byte[] volume, out Guid snapshotId);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_abort(RequesterHandle requester);
 
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_status_count(RequesterHandle requester, out uint count);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_status(RequesterHandle requester, uint index, ref WriterStatus status);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_writer_status_clear(ref WriterStatus status);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_status_count(RequesterHandle requester, out uint count);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_status(RequesterHandle requester, uint index, ref WriterStatus status);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_writer_status_clear(ref WriterStatus status);
 
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_component_count(RequesterHandle requester, out uint count);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_requester_component_failure(RequesterHandle requester, uint index, ref ComponentFailure failure);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_component_failure_clear(ref ComponentFailure failure);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_component_count(RequesterHandle requester, out uint count);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_requester_component_failure(RequesterHandle requester, uint index, ref ComponentFailure failure);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_component_failure_clear(ref ComponentFailure failure);
 
-        [DllImport(Library, CallingConvention = Cdecl)]
+        [DllImport(Library, CallingConvention = Winapi)]
         internal static extern int vss_requester_snapshot_props(RequesterHandle requester, ref Guid snapshotId, ref SnapshotProps props);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_snapshot_props_clear(ref SnapshotProps props);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_snapshot_props_clear(ref SnapshotProps props);
 
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_scenario_load(CoordinatorHandle coordinator, byte[] path, out ScenarioHandle scenario);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_scenario_load(IntPtr coordinator, byte[] path, out ScenarioHandle scenario);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_scenario_load_text(CoordinatorHandle coordinator, byte[] json, out ScenarioHandle scenario);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern int vss_scenario_load_text(IntPtr coordinator, byte[] json, out ScenarioHandle scenario);
-        [DllImport(Library, CallingConvention = Cdecl)] internal static extern void vss_scenario_release(IntPtr scenario);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_scenario_load(CoordinatorHandle coordinator, byte[] path, out ScenarioHandle scenario);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_scenario_load(IntPtr coordinator, byte[] path, out ScenarioHandle scenario);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_scenario_load_text(CoordinatorHandle coordinator, byte[] json, out ScenarioHandle scenario);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_scenario_load_text(IntPtr coordinator, byte[] json, out ScenarioHandle scenario);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_scenario_release(IntPtr scenario);
+
+        // snapshot providers (1.1)
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_coordinator_provider_count(CoordinatorHandle coordinator, out uint count);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_coordinator_provider(CoordinatorHandle coordinator, uint index, ref ProviderInfo info);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern void vss_provider_info_clear(ref ProviderInfo info);
+        [DllImport(Library, CallingConvention = Winapi)]
+        internal static extern int vss_coordinator_register_provider(CoordinatorHandle coordinator, ref ProviderCallbacks callbacks, IntPtr user);
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_coordinator_unregister_provider(CoordinatorHandle coordinator, ref Guid id);
+        [DllImport(Library, CallingConvention = Winapi)]
+        internal static extern int vss_requester_add_to_snapshot_set_with(RequesterHandle requester, byte[] volume, ref Guid providerId, out Guid snapshotId);
+
+        // the retry helper
+        [DllImport(Library, CallingConvention = Winapi)] internal static extern int vss_retry_policy_default(ref RetryPolicy policy);
+        [DllImport(Library, CallingConvention = Winapi)]
+        internal static extern int vss_retry_run(CoordinatorHandle coordinator, ref RetryPolicy policy, IntPtr attempt, IntPtr report, IntPtr user);
+        [DllImport(Library, CallingConvention = Winapi)]
+        internal static extern int vss_retry_run(IntPtr coordinator, ref RetryPolicy policy, IntPtr attempt, IntPtr report, IntPtr user);
+        [DllImport(Library, CallingConvention = Winapi)]
+        internal static extern int vss_retry_run(CoordinatorHandle coordinator, IntPtr policy, IntPtr attempt, IntPtr report, IntPtr user);
+        [DllImport(Library, CallingConvention = Winapi)]
+        internal static extern int vss_retry_run(IntPtr coordinator, IntPtr policy, IntPtr attempt, IntPtr report, IntPtr user);
     }
 
-    // dlopen(VSSAPI_LIBRARY) before the first P/Invoke, so that the soname resolves to that file.
+    // How [DllImport("vssapi")] finds the library, with no environment variable when it is
+    // installed on the system's library path:
+    //   - Mono reads OpenVss.VssApi.dll.config next to the assembly, whose dllmap maps "vssapi"
+    //     to the soname libvssapi.so.1 (libvssapi.1.dylib on macOS); on Windows its probing
+    //     finds vssapi.dll.
+    //   - .NET Core 3.0 and later: a DllImportResolver (NativeLibrary.SetDllImportResolver)
+    //     tries the same names, then leaves the rest to the runtime's probing (vssapi.dll,
+    //     libvssapi.so, ...). The netstandard2.0 assembly cannot name NativeLibrary, so it is
+    //     found by reflection; built for netcoreapp3.0 or later it is called directly.
+    //   - VSSAPI_LIBRARY=<file> names the file to use. With the resolver, the resolver loads it;
+    //     elsewhere (Mono, .NET Framework) it is loaded before the first call into C (dlopen
+    //     RTLD_GLOBAL, LoadLibrary on Windows), and the soname (or the module name vssapi.dll)
+    //     then resolves to the file already loaded.
     internal static class Loader
     {
         const int RTLD_NOW = 2;
         const int RTLD_GLOBAL = 0x100;
 
-        [DllImport("libdl.so.2", EntryPoint = "dlopen")] static extern IntPtr dlopen_dl(byte[] path, int mode);
-        [DllImport("libdl.so.2", EntryPoint = "dlerror")] static extern IntPtr dlerror_dl();
-        [DllImport("libc.so.6", EntryPoint = "dlopen")] static extern IntPtr dlopen_c(byte[] path, int mode);
-        [DllImport("libc.so.6", EntryPoint = "dlerror")] static extern IntPtr dlerror_c();
+        internal static bool IsWindows
+        {
+            get { return Environment.OSVersion.Platform == PlatformID.Win32NT; }
+        }
 
-        internal static void Load(string path)
+        /// <summary>The names tried for "vssapi" before the runtime's own probing.</summary>
+        internal static string[] Candidates
+        {
+            get { return IsWindows ? new[] { "vssapi.dll" } : new[] { "libvssapi.so.1", "libvssapi.1.dylib" }; }
+        }
+
+        /// <summary>VSSAPI_LIBRARY, or null.</summary>
+        internal static string OverridePath
+        {
+            get {
+                string path = Environment.GetEnvironmentVariable("VSSAPI_LIBRARY");
+                return string.IsNullOrEmpty(path) ? null : path;
+            }
+        }
+
+        /// <summary>Whether the .NET Core resolver was installed (for the tests).</summary>
+        internal static bool ResolverInstalled { get; private set; }
+
+        internal static void Prepare()
+        {
+            string path = OverridePath;
+            if (CoreResolver.TryInstall(path)) {
+                ResolverInstalled = true;
+                return;
+            }
+            if (path != null) {
+                Preload(path);
+            }
+        }
+
+        [DllImport("libdl.so.2", EntryPoint = "dlopen", CallingConvention = CallingConvention.Winapi)]
+        static extern IntPtr dlopen_dl(byte[] path, int mode);
+        [DllImport("libdl.so.2", EntryPoint = "dlerror", CallingConvention = CallingConvention.Winapi)]
+        static extern IntPtr dlerror_dl();
+        [DllImport("libc.so.6", EntryPoint = "dlopen", CallingConvention = CallingConvention.Winapi)]
+        static extern IntPtr dlopen_c(byte[] path, int mode);
+        [DllImport("libc.so.6", EntryPoint = "dlerror", CallingConvention = CallingConvention.Winapi)]
+        static extern IntPtr dlerror_c();
+        [DllImport("kernel32.dll", EntryPoint = "LoadLibraryW", CharSet = CharSet.Unicode, SetLastError = true,
+                   CallingConvention = CallingConvention.Winapi)]
+        static extern IntPtr LoadLibraryW(string path);
+
+        static void Preload(string path)
         {
             IntPtr handle;
             string error;
-            try {
-                handle = dlopen_dl(Utf8.Z(path), RTLD_NOW | RTLD_GLOBAL);
-                error = handle == IntPtr.Zero ? Utf8.Read(dlerror_dl()) : null;
-            } catch (DllNotFoundException) {
-                handle = dlopen_c(Utf8.Z(path), RTLD_NOW | RTLD_GLOBAL); // glibc 2.34+: dlopen lives in libc
-                error = handle == IntPtr.Zero ? Utf8.Read(dlerror_c()) : null;
+            if (IsWindows) {
+                handle = LoadLibraryW(path);
+                error = handle == IntPtr.Zero ? "LoadLibrary error " + Marshal.GetLastWin32Error() : null;
+            } else {
+                try {
+                    handle = dlopen_dl(Utf8.Z(path), RTLD_NOW | RTLD_GLOBAL);
+                    error = handle == IntPtr.Zero ? Utf8.Read(dlerror_dl()) : null;
+                } catch (DllNotFoundException) {
+                    handle = dlopen_c(Utf8.Z(path), RTLD_NOW | RTLD_GLOBAL); // glibc 2.34+: dlopen lives in libc
+                    error = handle == IntPtr.Zero ? Utf8.Read(dlerror_c()) : null;
+                }
             }
             if (handle == IntPtr.Zero) {
                 throw new DllNotFoundException("VSSAPI_LIBRARY=" + path + ": " + error);
             }
+        }
+    }
+
+    // NativeLibrary.SetDllImportResolver for this assembly, on the runtimes that have it
+    // (.NET Core 3.0 and later; not Mono 6 or .NET Framework, which use the dllmap and Preload).
+    internal static class CoreResolver
+    {
+        static string s_path; // VSSAPI_LIBRARY, or null
+
+#if NETCOREAPP3_0_OR_GREATER
+        internal static bool TryInstall(string path)
+        {
+            s_path = path;
+            try {
+                NativeLibrary.SetDllImportResolver(typeof(Native).Assembly, Resolve);
+            } catch (InvalidOperationException) {
+                // the application set one for this assembly already: it decides
+            }
+            return true;
+        }
+
+        static IntPtr Load(string path) { return NativeLibrary.Load(path); }
+
+        static bool TryLoad(string name, Assembly assembly, DllImportSearchPath? searchPath, out IntPtr handle)
+        {
+            return NativeLibrary.TryLoad(name, assembly, searchPath, out handle);
+        }
+#else
+        static MethodInfo s_load, s_tryLoad;
+
+        internal static bool TryInstall(string path)
+        {
+            Assembly core = typeof(object).Assembly;
+            Type nativeLibrary = core.GetType("System.Runtime.InteropServices.NativeLibrary");
+            Type resolverType = core.GetType("System.Runtime.InteropServices.DllImportResolver");
+            if (nativeLibrary == null || resolverType == null) {
+                return false;
+            }
+            MethodInfo set = nativeLibrary.GetMethod("SetDllImportResolver", new[] { typeof(Assembly), resolverType });
+            MethodInfo load = nativeLibrary.GetMethod("Load", new[] { typeof(string) });
+            MethodInfo tryLoad = nativeLibrary.GetMethod("TryLoad", new[] {
+                typeof(string), typeof(Assembly), typeof(DllImportSearchPath?), typeof(IntPtr).MakeByRefType() });
+            MethodInfo resolve = typeof(CoreResolver).GetMethod("Resolve", BindingFlags.Static | BindingFlags.NonPublic);
+            if (set == null || load == null || tryLoad == null || resolve == null) {
+                return false;
+            }
+            s_path = path;
+            s_load = load;
+            s_tryLoad = tryLoad;
+            try {
+                set.Invoke(null, new object[] { typeof(Native).Assembly, Delegate.CreateDelegate(resolverType, resolve) });
+            } catch (TargetInvocationException e) when (e.InnerException is InvalidOperationException) {
+                // the application set one for this assembly already: it decides
+            }
+            return true;
+        }
+
+        static IntPtr Load(string path)
+        {
+            try {
+                return (IntPtr)s_load.Invoke(null, new object[] { path });
+            } catch (TargetInvocationException e) {
+                throw new DllNotFoundException("VSSAPI_LIBRARY=" + path + ": " + e.InnerException.Message, e.InnerException);
+            }
+        }
+
+        static bool TryLoad(string name, Assembly assembly, DllImportSearchPath? searchPath, out IntPtr handle)
+        {
+            object[] arguments = { name, assembly, searchPath, IntPtr.Zero };
+            bool loaded = (bool)s_tryLoad.Invoke(null, arguments);
+            handle = (IntPtr)arguments[3];
+            return loaded;
+        }
+#endif
+
+        // The DllImportResolver: only "vssapi" is ours; IntPtr.Zero leaves a name to the runtime.
+        static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+        {
+            if (libraryName != Native.Library) {
+                return IntPtr.Zero;
+            }
+            if (s_path != null) {
+                return Load(s_path);
+            }
+            foreach (string name in Loader.Candidates) {
+                IntPtr handle;
+                if (TryLoad(name, assembly, searchPath, out handle)) {
+                    return handle;
+                }
+            }
+            return IntPtr.Zero;
         }
     }
 }
