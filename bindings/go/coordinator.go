@@ -183,7 +183,11 @@ func ceilMilliseconds(d time.Duration) uint64 {
 	if d <= 0 {
 		return 0
 	}
-	return uint64((d + time.Millisecond - 1) / time.Millisecond)
+	ms := uint64(d / time.Millisecond)
+	if d%time.Millisecond != 0 {
+		ms++ // not d + 999999 ns first: that overflows near the largest Duration
+	}
+	return ms
 }
 
 // ms32 is ceilMilliseconds clamped to a uint32 field.

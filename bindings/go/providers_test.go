@@ -392,8 +392,8 @@ func TestProviderPanicsAndPlainErrorsAreUnexpectedProviderError(t *testing.T) {
 		p.mu.Unlock()
 		_, err = backUp(t, c, `Z:\data`, goProviderID)
 		asError(t, err, vssapi.VSS_E_UNEXPECTED_PROVIDER_ERROR)
-		if !errors.As(reg.LastStepError(), &he) || he.Handler != "SnapshotDevice" {
-			t.Errorf("device %.20q: LastStepError = %v", device, reg.LastStepError())
+		if !errors.As(reg.LastStepError(), &he) || he.Handler != "SnapshotDevice" || he.Panic != nil {
+			t.Errorf("device %.20q: LastStepError = %#v", device, reg.LastStepError())
 		}
 	}
 	p.mu.Lock()

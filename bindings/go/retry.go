@@ -31,6 +31,10 @@ const (
 	RetryMaxWait    = 24 * time.Hour
 )
 
+// The header's values, checked at compile time.
+var _ = [1]int{}[RetryMaxRetries-C.VSS_RETRY_MAX_RETRIES]
+var _ = [1]int{}[RetryMaxWait/time.Millisecond-C.VSS_RETRY_MAX_WAIT_MS]
+
 // DefaultRetryPolicy is vss_retry_policy_default: 3 retries 10 minutes apart,
 // and 5 retries 30 seconds apart for VSS_E_SNAPSHOT_SET_IN_PROGRESS.
 func DefaultRetryPolicy() RetryPolicy {
