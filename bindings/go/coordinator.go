@@ -10,6 +10,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -69,6 +70,9 @@ func (o *CoordinatorOptions) clock() C.int32_t {
 type Coordinator struct {
 	mu sync.RWMutex
 	p  *C.vss_coordinator
+	// ownedProviders counts the providers registered through this value
+	// (changed under registeredProviders.mu, read by Close under mu).
+	ownedProviders atomic.Int32
 }
 
 func newCoordinator(p *C.vss_coordinator) *Coordinator {
@@ -117,16 +121,39 @@ func (c *Coordinator) AdvanceClock(d time.Duration) error {
 }
 
 // Close drops this reference. Writers and requesters created with the
-// coordinator keep it running; Close may be called more than once.
+// coordinator keep it running; Close may be called more than once. It first
+// unregisters the providers registered through this value (waiting for their
+// running steps), so inside a provider's step it returns VSS_E_BAD_STATE if
+// there are any, and closes nothing.
 func (c *Coordinator) Close() error {
+	if err := inProviderStep("Close"); err != nil {
+		// Without taking registeredProviders.mu: its holder may wait for this step.
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.ownedProviders.Load() > 0 {
+			return err
+		}
+		c.release()
+		return nil
+	}
+	registeredProviders.mu.Lock()
+	defer registeredProviders.mu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.p != nil {
+		c.closeProviders(c.p)
+	}
+	c.release()
+	return nil
+}
+
+// release releases the handle, once; the caller holds mu.
+func (c *Coordinator) release() {
 	if c.p != nil {
 		C.vss_coordinator_release(c.p)
 		c.p = nil
 		runtime.SetFinalizer(c, nil)
 	}
-	return nil
 }
 
 // handle is the C pointer for a possibly nil coordinator (NULL: the default);
@@ -156,7 +183,11 @@ func ceilMilliseconds(d time.Duration) uint64 {
 	if d <= 0 {
 		return 0
 	}
-	return uint64((d + time.Millisecond - 1) / time.Millisecond)
+	ms := uint64(d / time.Millisecond)
+	if d%time.Millisecond != 0 {
+		ms++ // not d + 999999 ns first: that overflows near the largest Duration
+	}
+	return ms
 }
 
 // ms32 is ceilMilliseconds clamped to a uint32 field.

@@ -128,6 +128,14 @@ var (
 	ErrFlushWritesTimeout       = sentinel(VSS_E_FLUSH_WRITES_TIMEOUT)
 	ErrHoldWritesTimeout        = sentinel(VSS_E_HOLD_WRITES_TIMEOUT)
 
+	// Providers (RegisterProvider, UnregisterProvider, AddToSnapshotSetWith,
+	// and the answers of a Provider's steps).
+	ErrProviderVeto              = sentinel(VSS_E_PROVIDER_VETO)
+	ErrUnexpectedProviderError   = sentinel(VSS_E_UNEXPECTED_PROVIDER_ERROR)
+	ErrProviderNotRegistered     = sentinel(VSS_E_PROVIDER_NOT_REGISTERED)
+	ErrProviderAlreadyRegistered = sentinel(VSS_E_PROVIDER_ALREADY_REGISTERED)
+	ErrProviderInUse             = sentinel(VSS_E_PROVIDER_IN_USE)
+
 	// ErrCancelled is the result of a step that was cancelled
 	// (VSS_S_ASYNC_CANCELLED, a success code that is not a finished step).
 	ErrCancelled = &Error{HResult: VSS_S_ASYNC_CANCELLED, Name: "VSS_S_ASYNC_CANCELLED"}

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"log"
 
-	"openvss.dev/vssapi"
+	vssapi "openvss.dev/openvss/bindings/go"
 )
 
 type dbWriter struct{ vssapi.BaseWriter }

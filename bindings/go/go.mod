@@ -1,3 +1,3 @@
-module openvss.dev/vssapi
+module openvss.dev/openvss/bindings/go
 
 go 1.19

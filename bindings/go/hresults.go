@@ -1,5 +1,5 @@
-// The HRESULT constants, transcribed from abi/vssapi/platform.h and
-// abi/vsserror.h; TestHResultNames checks every name against vss_hresult_name.
+// The HRESULT constants, transcribed from <vssapi/platform.h> and
+// <vsserror.h>; TestHResultNames checks every name against vss_hresult_name.
 
 package vssapi
 

@@ -17,6 +17,9 @@ import (
 type Requester struct {
 	mu sync.RWMutex
 	p  *C.vss_requester
+	// borrowed: the retry helper's requester for one attempt, released by the
+	// helper; Close only lets go of it.
+	borrowed bool
 }
 
 // NewRequester starts a session on c (nil: the default coordinator).
@@ -43,7 +46,7 @@ func (r *Requester) Close() error {
 	p := r.p
 	r.p = nil
 	r.mu.Unlock()
-	if p != nil {
+	if p != nil && !r.borrowed {
 		C.vss_requester_release(p)
 		runtime.SetFinalizer(r, nil)
 	}
@@ -329,6 +332,22 @@ func (r *Requester) AddToSnapshotSet(volume string) (GUID, error) {
 	v := C.CString(volume)
 	defer freeString(v)
 	err := r.do(func(p *C.vss_requester) C.vss_hresult { return C.vss_requester_add_to_snapshot_set(p, v, &id) })
+	return guidOf(&id), err
+}
+
+// AddToSnapshotSetWith adds a volume to be snapshotted by the provider with
+// providerID (a zero GUID: the coordinator's default) and returns the
+// snapshot's id. VSS_E_PROVIDER_NOT_REGISTERED for an id no provider has,
+// VSS_E_OBJECT_NOT_FOUND for a volume that does not exist,
+// VSS_E_VOLUME_NOT_SUPPORTED for one the provider cannot snapshot.
+func (r *Requester) AddToSnapshotSetWith(volume string, providerID GUID) (GUID, error) {
+	var id C.vss_guid
+	v := C.CString(volume)
+	defer freeString(v)
+	provider := providerID.c()
+	err := r.do(func(p *C.vss_requester) C.vss_hresult {
+		return C.vss_requester_add_to_snapshot_set_with(p, v, &provider, &id)
+	})
 	return guidOf(&id), err
 }
 

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"openvss.dev/vssapi"
+	vssapi "openvss.dev/openvss/bindings/go"
 )
 
 // The restore and the Backup Components Document (contract C-3.2, C-8): a

@@ -13,10 +13,11 @@ import (
 	"unsafe"
 )
 
-// Scenario is the mock writers of a scenario file (abi/scenario.schema.json)
-// loaded into a coordinator: they subscribe at once and take part in every
-// backup of that coordinator, and the file's provider behaviour applies, until
-// Close. Load one with LoadScenario or LoadScenarioText.
+// Scenario is the mock writers of a scenario file (its format:
+// scenario.schema.json, installed in <datadir>/openvss) loaded into a
+// coordinator: they subscribe at once and take part in every backup of that
+// coordinator, and the file's provider behaviour applies, until Close. Load
+// one with LoadScenario or LoadScenarioText.
 //
 // A scenario's timeouts are the coordinator's: on a coordinator made with
 // CoordinatorOptions{Clock: ClockSimulated} a writer that never answers is

@@ -1,18 +1,22 @@
 package vssapi_test
 
 import (
+	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
-	"openvss.dev/vssapi"
+	vssapi "openvss.dev/openvss/bindings/go"
 )
 
-// The scenario files of examples/scenarios at the top of the repository.
-var scenarioExamples = filepath.Join("..", "..", "examples", "scenarios")
+// Copies of scenario files of the repository's examples/scenarios, so that
+// the package tests anywhere (an installed check copies it out of the tree);
+// TestScenarioCopiesMatchTheExamples keeps them equal to the originals.
+var scenarioExamples = filepath.Join("testdata", "scenarios")
 
 // simulatedCoordinator is a coordinator on the simulated clock: the examples'
 // timeouts (600 s) pass at once.
@@ -204,4 +208,31 @@ func answeringWriters(t *testing.T, c *vssapi.Coordinator) int {
 	n, err := r.WriterCount()
 	must(t, err)
 	return n
+}
+
+// The copies in testdata/scenarios are the repository's examples, byte for
+// byte. The Meson test names the examples' folder in VSSAPI_EXAMPLE_SCENARIOS;
+// outside the source tree (installed_check.sh) there is nothing to compare.
+func TestScenarioCopiesMatchTheExamples(t *testing.T) {
+	originals := os.Getenv("VSSAPI_EXAMPLE_SCENARIOS")
+	if originals == "" {
+		t.Skip("VSSAPI_EXAMPLE_SCENARIOS is not set")
+	}
+	copies, err := filepath.Glob(filepath.Join(scenarioExamples, "*.json"))
+	must(t, err)
+	if len(copies) == 0 {
+		t.Fatalf("no scenario copies in %s", scenarioExamples)
+	}
+	for _, copied := range copies {
+		want, err := os.ReadFile(filepath.Join(originals, filepath.Base(copied)))
+		if err != nil {
+			t.Errorf("%s has no original: %v", copied, err)
+			continue
+		}
+		got, err := os.ReadFile(copied)
+		must(t, err)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s: copy it again", copied, filepath.Join(originals, filepath.Base(copied)))
+		}
+	}
 }

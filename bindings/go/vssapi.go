@@ -1,6 +1,6 @@
 // Package vssapi is the Go binding of openvss, a portable re-creation of the
 // Volume Shadow Copy Service writer and requester API, over its flat C API
-// (abi/vssapi/vssapi.h, libvssapi.so).
+// (<vssapi/vssapi.h>, libvssapi.so), found through pkg-config (vssapi.pc).
 //
 // A writer is any value implementing [Writer]; embed [BaseWriter] and define
 // only the handlers you need. Handlers run on the library's threads, never on
@@ -15,8 +15,7 @@
 package vssapi
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../abi
-#cgo LDFLAGS: -lvssapi
+#cgo pkg-config: vssapi
 #include <stdlib.h>
 #include <vssapi/vssapi.h>
 */

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"openvss.dev/vssapi"
+	vssapi "openvss.dev/openvss/bindings/go"
 )
 
 var writerClass = vssapi.MustParseGUID("{5E1F0001-1111-2222-8001-020304050607}")
