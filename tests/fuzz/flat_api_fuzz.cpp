@@ -55,35 +55,48 @@ int32_t act(WriterScript &script, int event, vss_writer *writer, vss_components 
     }
 }
 
-#define HANDLER(n) [](void *user, vss_writer *w) -> int32_t { return act(*static_cast<WriterScript *>(user), n, w, nullptr); }
-#define COMPONENTS_HANDLER(n)                                                                                  \
-    [](void *user, vss_writer *w, vss_components *c) -> int32_t {                                           \
-        return act(*static_cast<WriterScript *>(user), n, w, c);                                             \
-    }
+// Named functions, not lambdas: on 32-bit Windows the table's pointers are
+// __stdcall (VSS_CALL), which a lambda does not convert to.
+template <int Event>
+int32_t VSS_CALL plain_handler(void *user, vss_writer *writer)
+{
+    return act(*static_cast<WriterScript *>(user), Event, writer, nullptr);
+}
+
+template <int Event>
+int32_t VSS_CALL components_handler(void *user, vss_writer *writer, vss_components *components)
+{
+    return act(*static_cast<WriterScript *>(user), Event, writer, components);
+}
+
+int32_t VSS_CALL identify_handler(void *user, vss_writer *writer, vss_metadata *metadata)
+{
+    auto &script = *static_cast<WriterScript *>(user);
+    (void)vss_metadata_add_component(metadata, script.failure[1] & 3, nullptr, "data", script.message.c_str(), 1);
+    (void)vss_metadata_add_files(metadata, script.failure[0] & 3, nullptr, "data", "C:\\data", "*", script.failure[1] & 1);
+    return act(script, 0, writer, nullptr);
+}
+
+int32_t VSS_CALL shutdown_handler(void *user, vss_writer *writer, const vss_guid *)
+{
+    return act(*static_cast<WriterScript *>(user), 8, writer, nullptr);
+}
 
 vss_writer_callbacks callbacks()
 {
     vss_writer_callbacks table{};
     table.size = sizeof table;
-    table.on_identify = [](void *user, vss_writer *w, vss_metadata *metadata) -> int32_t {
-        auto &script = *static_cast<WriterScript *>(user);
-        (void)vss_metadata_add_component(metadata, script.failure[1] & 3, nullptr, "data", script.message.c_str(), 1);
-        (void)vss_metadata_add_files(metadata, script.failure[0] & 3, nullptr, "data", "C:\\data", "*",
-                                     script.failure[1] & 1);
-        return act(script, 0, w, nullptr);
-    };
-    table.on_prepare_backup = COMPONENTS_HANDLER(1);
-    table.on_prepare_snapshot = HANDLER(2);
-    table.on_freeze = HANDLER(3);
-    table.on_thaw = HANDLER(4);
-    table.on_abort = HANDLER(5);
-    table.on_post_snapshot = COMPONENTS_HANDLER(6);
-    table.on_backup_complete = COMPONENTS_HANDLER(7);
-    table.on_backup_shutdown = [](void *user, vss_writer *w, const vss_guid *) -> int32_t {
-        return act(*static_cast<WriterScript *>(user), 8, w, nullptr);
-    };
-    table.on_pre_restore = COMPONENTS_HANDLER(9);
-    table.on_post_restore = COMPONENTS_HANDLER(10);
+    table.on_identify = identify_handler;
+    table.on_prepare_backup = components_handler<1>;
+    table.on_prepare_snapshot = plain_handler<2>;
+    table.on_freeze = plain_handler<3>;
+    table.on_thaw = plain_handler<4>;
+    table.on_abort = plain_handler<5>;
+    table.on_post_snapshot = components_handler<6>;
+    table.on_backup_complete = components_handler<7>;
+    table.on_backup_shutdown = shutdown_handler;
+    table.on_pre_restore = components_handler<9>;
+    table.on_post_restore = components_handler<10>;
     return table;
 }
 
