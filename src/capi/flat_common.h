@@ -73,6 +73,15 @@ struct FlatCoordinator {
 // The coordinator of a handle; NULL: the process's default one.
 std::shared_ptr<core::Coordinator> coordinator_of(vss_coordinator *handle);
 
+// A C caller's component type as the enum, without making a value the enum
+// cannot hold (undefined behaviour): any other integer is VSS_CT_UNDEFINED,
+// which every call refuses (or ignores) as it would refuse the integer.
+inline VSS_COMPONENT_TYPE component_type(int32_t type) noexcept
+{
+    return type == VSS_CT_DATABASE || type == VSS_CT_FILEGROUP ? static_cast<VSS_COMPONENT_TYPE>(type)
+                                                               : VSS_CT_UNDEFINED;
+}
+
 inline IVssBackupComponentsEx4 *requester_of(vss_requester *handle)
 {
     return reinterpret_cast<IVssBackupComponentsEx4 *>(handle);

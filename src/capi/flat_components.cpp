@@ -143,7 +143,7 @@ try {
                         "instance_id, class_id or name is NULL")
     const Wide path(logical_path), component(name);
     return check(__func__, requester_of(requester)->AddComponent(to_guid(*instance_id), to_guid(*class_id),
-                                                                 static_cast<VSS_COMPONENT_TYPE>(type), path.get(),
+                                                                 component_type(type), path.get(),
                                                                  component.get()));
 }
 VSSAPI_FLAT_CATCH

@@ -30,7 +30,7 @@ try {
         return fail(__func__, E_INVALIDARG, "metadata is NULL");
     }
     const Wide path(logical_path), component(name), title(caption);
-    return check(__func__, metadata_of(metadata)->AddComponent(static_cast<VSS_COMPONENT_TYPE>(type), path.get(),
+    return check(__func__, metadata_of(metadata)->AddComponent(component_type(type), path.get(),
                                                               component.get(), title.get(), nullptr, 0, false,
                                                               false, selectable != 0));
 }

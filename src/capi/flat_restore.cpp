@@ -84,7 +84,7 @@ try {
                         "requester, writer_class or name is NULL")
     const Named c(*writer_class, logical_path, name);
     return check(__func__, requester_of(requester)->SetSelectedForRestore(
-                               c.writer, static_cast<VSS_COMPONENT_TYPE>(type), c.path.get(), c.name.get(),
+                               c.writer, component_type(type), c.path.get(), c.name.get(),
                                selected != 0));
 }
 VSSAPI_FLAT_CATCH
@@ -99,7 +99,7 @@ try {
     const Named c(*writer_class, logical_path, name);
     const Wide text(options);
     return check(__func__, requester_of(requester)->SetRestoreOptions(
-                               c.writer, static_cast<VSS_COMPONENT_TYPE>(type), c.path.get(), c.name.get(),
+                               c.writer, component_type(type), c.path.get(), c.name.get(),
                                text.get()));
 }
 VSSAPI_FLAT_CATCH
@@ -113,8 +113,11 @@ try {
                         "requester, writer_class or name is NULL")
     const Named c(*writer_class, logical_path, name);
     return check(__func__, requester_of(requester)->SetFileRestoreStatus(
-                               c.writer, static_cast<VSS_COMPONENT_TYPE>(type), c.path.get(), c.name.get(),
-                               static_cast<VSS_FILE_RESTORE_STATUS>(status)));
+                               c.writer, component_type(type), c.path.get(), c.name.get(),
+                               // 0..3 only: any other integer is refused as UNDEFINED is (E_INVALIDARG).
+                               status >= VSS_RS_UNDEFINED && status <= VSS_RS_FAILED
+                                   ? static_cast<VSS_FILE_RESTORE_STATUS>(status)
+                                   : VSS_RS_UNDEFINED));
 }
 VSSAPI_FLAT_CATCH
 

@@ -144,7 +144,8 @@ try {
         return VSS_E_BAD_STATE;
     }
     const std::u16string_view name = com::wide_view(wszComponentName);
-    if ((ct != VSS_CT_DATABASE && ct != VSS_CT_FILEGROUP) || wszComponentName == nullptr || name.empty() ||
+    const auto type = com::enum_value(ct); // any integer a C caller passed
+    if ((type != VSS_CT_DATABASE && type != VSS_CT_FILEGROUP) || wszComponentName == nullptr || name.empty() ||
         name.find(u'\\') != std::u16string_view::npos || (pbIcon == nullptr && cbIcon != 0) ||
         (dwComponentFlags & ~kKnownComponentFlags) != 0) {
         return E_INVALIDARG;
@@ -153,7 +154,7 @@ try {
         return VSS_E_OBJECT_ALREADY_EXISTS;
     }
     core::ComponentDecl component;
-    component.type = ct;
+    component.type = static_cast<VSS_COMPONENT_TYPE>(type);
     component.logical_path = copy_wide(wszLogicalPath);
     component.name = std::u16string(name);
     component.caption = copy_wide(wszCaption);
