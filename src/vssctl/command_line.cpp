@@ -330,7 +330,7 @@ int Parser::refuse_extra(const CLI::App *where, const std::string &argument) con
     if (others.empty()) {
         return usage_error("unknown option '" + name + "'");
     }
-    return usage_error(name + (others.size() == 1 ? " applies to " : " apply to ") + join_names(others) + " only");
+    return usage_error(name + " applies to " + join_names(others) + " only");
 }
 
 CommandLine Parser::parse(int argc, const char *const *argv)
