@@ -181,6 +181,8 @@ Parser::Parser()
     app_.formatter(std::make_shared<Help>());
     app_.get_formatter()->column_width(kHelpColumn);
     app_.require_subcommand(0, 1);
+    // No "/option" on Windows either (the commands inherit it): "/tmp/a.json" is a file.
+    app_.allow_windows_style_options(false);
     app_.allow_extras(); // every leftover is refused below, with vssctl's words
     app_.set_help_flag("-h,--help", "This text; after a command, that command's options");
     app_.add_flag("--version", version_, "The library's version");

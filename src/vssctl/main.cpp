@@ -25,8 +25,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -500,8 +500,9 @@ int output_written(int status)
     if (flushed && std::ferror(stdout) == 0) {
         return status;
     }
-    std::fprintf(stderr, "vssctl: cannot write the output: %s\n",
-                 error != 0 ? std::strerror(error) : "an output error");
+    // The reason is known when the last write failed; an earlier one only left the error flag.
+    std::fprintf(stderr, "vssctl: cannot write the output%s%s\n", error != 0 ? ": " : "",
+                 error != 0 ? std::strerror(error) : "");
     return status == kExitSucceeded ? kExitFailed : status;
 }
 

@@ -22,7 +22,8 @@ def main() -> int:
         print("README.md has no `vssctl run --json` excerpt", file=sys.stderr)
         return 1
     arguments = found.group(1).split()
-    run = subprocess.run([vssctl, *arguments], cwd=readme.parent, capture_output=True, timeout=120)
+    run = subprocess.run([str(Path(vssctl).resolve()), *arguments], cwd=readme.parent, capture_output=True,
+                         timeout=120)
     output = run.stdout.decode("utf-8").splitlines()
     at = 0
     for line in found.group(2).splitlines():
