@@ -333,7 +333,7 @@ int writers_command(const Options &options)
     if (!opened.open(options.arguments[0], options.real_time)) {
         return kExitUsage;
     }
-    return list_writers(stdout, *opened.plan, options.json) ? kExitSucceeded : kExitFailed;
+    return list_writers(stdout, *opened.plan, options.arguments[0], options.json) ? kExitSucceeded : kExitFailed;
 }
 
 // ---- explain ----------------------------------------------------------------

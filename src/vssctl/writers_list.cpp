@@ -47,7 +47,7 @@ const char *vssadmin_error(HRESULT hr)
 
 } // namespace
 
-bool list_writers(std::FILE *out, const vssapi::scenario::Scenario &scenario, bool as_json)
+bool list_writers(std::FILE *out, const vssapi::scenario::Scenario &scenario, const std::string &given, bool as_json)
 {
     Ref<IVssBackupComponents> backup;
     HRESULT hr = CreateVssBackupComponents(backup.out());
@@ -101,7 +101,7 @@ bool list_writers(std::FILE *out, const vssapi::scenario::Scenario &scenario, bo
     backup->FreeWriterStatus();
     if (as_json) {
         const nlohmann::ordered_json report{
-            {"format_version", kReportFormatVersion}, {"scenario", scenario.source}, {"writers", listed}};
+            {"format_version", kReportFormatVersion}, {"scenario", given}, {"writers", listed}};
         std::fprintf(out, "%s\n", report.dump(2).c_str());
     }
     return true;

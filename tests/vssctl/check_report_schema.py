@@ -117,6 +117,11 @@ def main() -> int:
             report = vssctl_json("run --json - (standard input)", "run_report", ["run", "--json", "-"], stdin=stdin)
         if report is not None and report["scenario"] != "-":
             failures.append(f"run --json -: scenario {report['scenario']!r}")
+        with open(succeeds, "rb") as stdin:
+            listed = vssctl_json("writers --json - (standard input)", "writers_report", ["writers", "--json", "-"],
+                                 statuses=(0,), stdin=stdin)
+        if listed is not None and listed["scenario"] != "-":
+            failures.append(f"writers --json -: scenario {listed['scenario']!r}")
         if not args.wrapper:  # the folder by its Linux path: the Windows build's is check_read.py's business
             volume = Path(scratch) / "volume"
             volume.mkdir()
