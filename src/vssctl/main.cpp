@@ -9,6 +9,7 @@
 #include "platform/terminal.h"
 #include "scenario/load.h"
 #include "vssctl/backup_run.h"
+#include "vssctl/command_line.h"
 #include "vssctl/progress.h"
 #include "vssctl/report.h"
 #include "vssctl/wine_install.h"
@@ -20,15 +21,22 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
 
 namespace {
 
@@ -36,79 +44,28 @@ namespace core = vssapi::core;
 namespace scenario = vssapi::scenario;
 using namespace vssctl;
 
-constexpr int kExitSucceeded = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
+// What standard input holds, up to `limit` bytes and one more (so that the
+// caller can tell it was too long); false when it cannot be read.
+bool read_standard_input(std::string &out, std::size_t limit)
+{
+#ifdef _WIN32
+    _setmode(_fileno(stdin), _O_BINARY); // the bytes as they are: no CR LF to LF
+#endif
+    out.clear();
+    char chunk[64 * 1024];
+    std::size_t got = 0;
+    while (out.size() <= limit && (got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+        out.append(chunk, got);
+    }
+    return std::ferror(stdin) == 0;
+}
 
-const char kUsage[] = R"(usage: vssctl <command> [options] [arguments]
-
-Commands:
-  run SCENARIO        Run a backup as a requester against the scenario's mock writers and
-                      print, after each step, what GatherWriterStatus + GetWriterStatusEx read:
-                      state, hrFailureWriter, hrApplication, message and failed components.
-                      Exit status 0 only if every writer succeeded.
-  restore SCENARIO --bcd FILE
-                      Restore from a Backup Components Document that `run --save-bcd` wrote:
-                      InitializeForRestore, GatherWriterMetadata, select the scenario's
-                      "restore" components (default: all), PreRestore, PostRestore, with the
-                      writer table after each step. Exit status 0 only if every writer succeeded.
-  writers SCENARIO    List the scenario's writers in the layout of `vssadmin list writers`.
-  providers           List the snapshot providers, as `vssadmin list providers` does.
-  explain HRESULT...  Name, meaning, who produces it and retry guidance for each code, given in
-                      hex (0x800423F3, 800423F3), decimal (-2147212301) or by name.
-  wine-install [--prefix DIR] [--dll64 FILE] [--dll32 FILE]
-                      Put our vssapi.dll into a Wine prefix's system32 (x64) and syswow64 (x86),
-                      keeping Wine's own, and set the prefix's DLL override vssapi=native,builtin,
-                      so that programs loading VssApi from System32 (restic) use ours. The DLLs
-                      default to the installed ones (share/openvss/windows/{x64,x86}); the
-                      prefix to $WINEPREFIX, else ~/.wine.
-  wine-uninstall [--prefix DIR]
-                      Put Wine's own vssapi.dll back and remove the override.
-
-Options:
-  --json              Print one JSON document instead of text. For `run`, it holds every step's
-                      writer table and a trace of every event (writer, event, thread, start, end,
-                      outcome, state after).
-  --retry             `run` only: retry a retryable failure as contract C-7.2 says (wait 10
-                      minutes, a new IVssBackupComponents, at most 3 retries; 30 s and at most 5
-                      for VSS_E_SNAPSHOT_SET_IN_PROGRESS).
-  --save-bcd FILE     `run` only: after BackupComplete, write the Backup Components Document
-                      (SaveAsXML, UTF-8 XML) to FILE.
-  --bcd FILE          `restore` only: the saved document to restore from.
-  --provider NAME     `run` only: the provider of the snapshots: simulated (the default; device
-                      names that open nothing), live (the volume as it is now), copy (a copy of
-                      the volume's folder tree at the commit), btrfs, reflink or fsfreeze (Linux).
-                      With any
-                      but simulated, volumes are folders (--volume).
-  --volume PATH       `run` only, repeatable: snapshot PATH instead of the scenario's drives.
-  --read FILE         `run` only: after the commit, read FILE (relative to each volume) through
-                      the snapshot's device path and show what it holds.
-  --real-time         `run`, `restore` and `writers`: wait for real. By default time runs on a simulated
-                      clock, so the 10-minute timeouts and retry waits are reported, not slept.
-  -h, --help          This text.
-  --version           The library's version.
-
-Scenario files are JSON; their format is abi/scenario.schema.json (installed in
-share/openvss). Exit status: 0 success, 1 a writer or step failed (run) or an unknown code
-(explain), 2 a bad command line or scenario file.
-)";
-
-struct Options {
-    std::string command;
-    std::vector<std::string> arguments;
-    bool json = false;
-    bool retry = false;
-    bool real_time = false;
-    std::string save_bcd; // run --save-bcd FILE
-    std::string bcd;      // restore --bcd FILE
-    std::string provider; // run --provider NAME
-    std::vector<std::string> volumes; // run --volume PATH...
-    std::string read;     // run --read FILE
-    vssctl::WineInstallOptions wine; // wine-install / wine-uninstall
-};
-
+// A file, or standard input for "-".
 bool read_text_file(const std::string &path, std::string &out)
 {
+    if (path == kStandardInput) {
+        return read_standard_input(out, std::numeric_limits<std::size_t>::max() - 1);
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return false;
@@ -123,13 +80,21 @@ bool write_text_file(const std::string &path, const std::string &text)
 {
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << text;
-    return static_cast<bool>(file);
+    file.close(); // a full disk shows only when the last of it is written
+    return !file.fail();
 }
 
-int usage_error(const std::string &message)
+// A scenario file, or standard input for "-" (named "<stdin>" in messages).
+scenario::ParseResult read_scenario(const std::string &path)
 {
-    std::fprintf(stderr, "vssctl: %s\n(vssctl --help tells how to use it)\n", message.c_str());
-    return kExitUsage;
+    if (path != kStandardInput) {
+        return scenario::parse_scenario_file(path);
+    }
+    std::string text;
+    if (!read_standard_input(text, scenario::kMaxScenarioBytes)) {
+        return {std::nullopt, scenario::ParseError{"<stdin>", 0, 0, "cannot read: an input/output error"}};
+    }
+    return scenario::parse_scenario_text(text, "<stdin>");
 }
 
 // ---- a scenario put to work -----------------------------------------------
@@ -147,7 +112,7 @@ struct ScenarioRun {
     // False, with the reason on stderr, when the file cannot be used.
     bool open(const std::string &path, bool real_time, core::TraceSink trace = {})
     {
-        scenario::ParseResult parsed = scenario::parse_scenario_file(path);
+        scenario::ParseResult parsed = read_scenario(path);
         if (!parsed.scenario) {
             std::fprintf(stderr, "vssctl: %s\n", parsed.error->to_string().c_str());
             return false;
@@ -161,7 +126,7 @@ struct ScenarioRun {
         doing.emplace(work);
         std::string error;
         if (FAILED(scenario::LoadedScenario::load(coordinator, *plan, loaded, error))) {
-            std::fprintf(stderr, "vssctl: %s: %s\n", path.c_str(), error.c_str());
+            std::fprintf(stderr, "vssctl: %s: %s\n", plan->source.c_str(), error.c_str());
             return false;
         }
         return true;
@@ -206,7 +171,7 @@ int run_command(const Options &options)
     run.origin = coordinator->clock()->now();
 
     const unsigned attempts_allowed = options.retry ? 1 + core::RetryPolicy().max_retries : 1;
-    Progress progress(!options.json && vssapi::platform::is_terminal(stderr), coordinator->clock());
+    Progress progress(options.json ? TerminalKind::None : terminal_kind(stderr), coordinator->clock());
     std::FILE *out = stdout;
     if (!options.json) {
         print_run_header(out, run);
@@ -326,7 +291,7 @@ int restore_command(const Options &options)
     run.simulated_clock = !options.real_time && plan.service.clock == scenario::ClockKind::Simulated;
     run.origin = coordinator->clock()->now();
     run.command = "restore";
-    Progress progress(!options.json && vssapi::platform::is_terminal(stderr), coordinator->clock());
+    Progress progress(options.json ? TerminalKind::None : terminal_kind(stderr), coordinator->clock());
     std::FILE *out = stdout;
     if (!options.json) {
         print_run_header(out, run);
@@ -368,7 +333,7 @@ int writers_command(const Options &options)
     if (!opened.open(options.arguments[0], options.real_time)) {
         return kExitUsage;
     }
-    return list_writers(stdout, *opened.plan, options.json) ? kExitSucceeded : kExitFailed;
+    return list_writers(stdout, *opened.plan, options.arguments[0], options.json) ? kExitSucceeded : kExitFailed;
 }
 
 // ---- explain ----------------------------------------------------------------
@@ -437,15 +402,17 @@ nlohmann::ordered_json explain_json(HRESULT hr)
     for (const std::string &rule : rules) {
         links.push_back(kContractDocument + rule_anchor(rule));
     }
-    return {{"hex", hex(hr)},
-            {"decimal", static_cast<long long>(hr)},
-            {"name", row != nullptr ? nlohmann::ordered_json(row->name) : nullptr},
-            {"meaning", row != nullptr ? row->meaning : "unknown to VSS"},
-            {"producer", core::producer(hr)},
-            {"retry_class", retry_class_name(core::retry_class(hr))},
-            {"retry", core::retry_advice(hr)},
-            {"rules", {{"ids", rules}, {"links", links}, {"document", kContractDocument},
-                       {"installed", kInstalledContract}}}};
+    // The code as every HRESULT in vssctl's JSON ({"hex", "name"}), then what explain tells of it.
+    nlohmann::ordered_json explained = hresult_json(hr);
+    explained.update(nlohmann::ordered_json{
+        {"known", row != nullptr},
+        {"decimal", static_cast<long long>(hr)},
+        {"meaning", row != nullptr ? row->meaning : "unknown to VSS"},
+        {"producer", core::producer(hr)},
+        {"retry_class", retry_class_name(core::retry_class(hr))},
+        {"retry", core::retry_advice(hr)},
+        {"rules", {{"ids", rules}, {"links", links}, {"document", kContractDocument}, {"installed", kInstalledContract}}}});
+    return explained;
 }
 
 void print_explanation(HRESULT hr)
@@ -468,7 +435,7 @@ void print_explanation(HRESULT hr)
     }
 }
 
-// One code: an object (or a block of text); several: an array (or blocks).
+// Blocks of text, or a JSON array with one entry per code (one code too).
 int explain_command(const Options &options)
 {
     std::vector<HRESULT> codes;
@@ -492,9 +459,51 @@ int explain_command(const Options &options)
         }
     }
     if (options.json) {
-        std::printf("%s\n", (codes.size() == 1 ? explained[0] : explained).dump(2).c_str());
+        std::printf("%s\n", explained.dump(2).c_str()); // an array, however many codes
     }
     return all_known ? kExitSucceeded : kExitFailed;
+}
+
+// ---- the command ------------------------------------------------------------
+
+int run_command_line(const Options &options)
+{
+    if (options.command == "wine-install") {
+        return vssctl::wine_install(options.wine);
+    }
+    if (options.command == "wine-uninstall") {
+        return vssctl::wine_uninstall(options.wine);
+    }
+    if (options.command == "providers") {
+        return providers_command(options);
+    }
+    if (options.command == "run") {
+        return run_command(options);
+    }
+    if (options.command == "restore") {
+        return restore_command(options);
+    }
+    if (options.command == "writers") {
+        return writers_command(options);
+    }
+    return explain_command(options);
+}
+
+// `status`, unless what went to standard output could not all be written (a
+// full disk, a closed pipe): then the reason on stderr and a failure, so that
+// `vssctl run --json > report.json` never ends in 0 with half a report.
+int output_written(int status)
+{
+    errno = 0;
+    const bool flushed = std::fflush(stdout) == 0;
+    const int error = errno;
+    if (flushed && std::ferror(stdout) == 0) {
+        return status;
+    }
+    // The reason is known when the last write failed; an earlier one only left the error flag.
+    std::fprintf(stderr, "vssctl: cannot write the output%s%s\n", error != 0 ? ": " : "",
+                 error != 0 ? std::strerror(error) : "");
+    return status == kExitSucceeded ? kExitFailed : status;
 }
 
 } // namespace
@@ -502,115 +511,15 @@ int explain_command(const Options &options)
 int main(int argc, char **argv)
 {
     vssapi::platform::use_utf8_console();
-    Options options;
-    for (int i = 1; i < argc; ++i) {
-        const std::string argument = argv[i];
-        if (argument == "-h" || argument == "--help" || argument == "help") {
-            std::fputs(kUsage, stdout);
-            return kExitSucceeded;
-        }
-        if (argument == "--version") {
-            std::printf("vssctl (openvss) %s\n", vss_version());
-            return kExitSucceeded;
-        }
-        const bool takes_value = argument == "--save-bcd" || argument == "--bcd" || argument == "--prefix" ||
-                                 argument == "--dll64" || argument == "--dll32" || argument == "--provider" ||
-                                 argument == "--volume" || argument == "--read";
-        if (takes_value && i + 1 >= argc) {
-            return usage_error(argument + (argument == "--provider" ? " needs a name" : " needs a file name"));
-        }
-        if (argument == "--prefix") {
-            options.wine.prefix = argv[++i];
-        } else if (argument == "--dll64") {
-            options.wine.dll64 = argv[++i];
-        } else if (argument == "--dll32") {
-            options.wine.dll32 = argv[++i];
-        } else if (argument == "--save-bcd") {
-            options.save_bcd = argv[++i];
-        } else if (argument == "--bcd") {
-            options.bcd = argv[++i];
-        } else if (argument == "--provider") {
-            options.provider = argv[++i];
-        } else if (argument == "--volume") {
-            options.volumes.push_back(argv[++i]);
-        } else if (argument == "--read") {
-            options.read = argv[++i];
-        } else if (argument == "--json") {
-            options.json = true;
-        } else if (argument == "--retry") {
-            options.retry = true;
-        } else if (argument == "--real-time") {
-            options.real_time = true;
-        } else if (argument.size() > 1 && argument[0] == '-' &&
-                   argument.find_first_not_of("0123456789", 1) != std::string::npos) {
-            return usage_error("unknown option '" + argument + "'");
-        } else if (options.command.empty()) {
-            options.command = argument;
-        } else {
-            options.arguments.push_back(argument);
-        }
+    const CommandLine command_line = parse_command_line(argc, argv);
+    if (!command_line.options) {
+        return output_written(command_line.exit_status); // help, the version, or a refusal
     }
-    if (options.command.empty()) {
-        std::fputs(kUsage, stderr);
-        return kExitUsage;
-    }
-    const bool wine_command = options.command == "wine-install" || options.command == "wine-uninstall";
-    const bool known = options.command == "run" || options.command == "restore" || options.command == "writers" ||
-                       options.command == "explain" || options.command == "providers" || wine_command;
-    if (!known) {
-        return usage_error("unknown command '" + options.command + "'");
-    }
-    const bool wine_options = !options.wine.prefix.empty() || !options.wine.dll64.empty() || !options.wine.dll32.empty();
-    if (wine_options && !wine_command) {
-        return usage_error("--prefix, --dll64 and --dll32 apply to wine-install and wine-uninstall only");
-    }
-    if (wine_command) {
-        if (!options.arguments.empty() || options.json) {
-            return usage_error(options.command + " takes no arguments");
-        }
-        if (options.command == "wine-uninstall" && (!options.wine.dll64.empty() || !options.wine.dll32.empty())) {
-            return usage_error("--dll64 and --dll32 apply to wine-install only");
-        }
-        return options.command == "wine-install" ? vssctl::wine_install(options.wine)
-                                                 : vssctl::wine_uninstall(options.wine);
-    }
-    const bool snapshot_options = !options.provider.empty() || !options.volumes.empty() || !options.read.empty();
-    if (snapshot_options && options.command != "run") {
-        return usage_error("--provider, --volume and --read apply to run only");
-    }
-    if (options.command == "providers") {
-        if (!options.arguments.empty()) {
-            return usage_error("providers takes no arguments");
-        }
-        return providers_command(options);
-    }
-    if (options.command == "explain" ? options.arguments.empty() : options.arguments.size() != 1) {
-        return usage_error(options.command == "explain" ? "explain takes one or more HRESULTs"
-                                                        : options.command + " takes exactly one scenario file");
-    }
-    if (options.retry && options.command != "run") {
-        return usage_error("--retry applies to run only");
-    }
-    if (!options.save_bcd.empty() && options.command != "run") {
-        return usage_error("--save-bcd applies to run only");
-    }
-    if (options.command == "restore" ? options.bcd.empty() : !options.bcd.empty()) {
-        return usage_error(options.command == "restore" ? "restore needs --bcd FILE (a document `run --save-bcd` wrote)"
-                                                        : "--bcd applies to restore only");
-    }
+    const Options &options = *command_line.options;
     try {
-        if (options.command == "run") {
-            return run_command(options);
-        }
-        if (options.command == "restore") {
-            return restore_command(options);
-        }
-        if (options.command == "writers") {
-            return writers_command(options);
-        }
-        return explain_command(options);
+        return output_written(run_command_line(options));
     } catch (const std::exception &failure) {
         std::fprintf(stderr, "vssctl: %s\n", failure.what());
-        return kExitFailed;
+        return output_written(kExitFailed);
     }
 }

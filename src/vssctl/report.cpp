@@ -1,5 +1,7 @@
 #include "vssctl/report.h"
 
+#include "vssctl/text_width.h"
+
 #include <algorithm>
 #include <map>
 #include <thread>
@@ -50,16 +52,6 @@ const char *outcome_text(const core::TraceEntry &entry)
     return "?";
 }
 
-// Pads `text` to `width` columns (UTF-8 aware enough for names: counts code points).
-std::string pad(const std::string &text, std::size_t width)
-{
-    std::size_t columns = 0;
-    for (unsigned char c : text) {
-        columns += (c & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return columns >= width ? text + " " : text + std::string(width - columns, ' ');
-}
-
 } // namespace
 
 void print_run_header(std::FILE *out, const RunReport &run)
@@ -93,14 +85,15 @@ void print_step(std::FILE *out, const StepReport &step, TimePoint origin)
     std::size_t state_width = 5;
     std::size_t error_width = 15;
     for (const WriterRow &row : step.writers) {
-        name_width = std::max(name_width, display_name(row).size());
-        state_width = std::max(state_width, state_text(row.state).size());
-        error_width = std::max(error_width, hresult_text(row.hr_writer).size());
+        // Columns on the screen, not bytes: a CJK character takes two, a combining mark none.
+        name_width = std::max(name_width, display_width(display_name(row)));
+        state_width = std::max(state_width, display_width(state_text(row.state)));
+        error_width = std::max(error_width, display_width(hresult_text(row.hr_writer)));
     }
     auto print_row = [&](const std::string &name, const std::string &state, const std::string &error,
                          const std::string &application, const std::string &message) {
-        std::string line = "  " + pad(name, name_width + 2) + pad(state, state_width + 2) +
-                           pad(error, error_width + 2) + pad(application, 15) + message;
+        std::string line = "  " + pad_to_width(name, name_width + 2) + pad_to_width(state, state_width + 2) +
+                           pad_to_width(error, error_width + 2) + pad_to_width(application, 15) + message;
         line.erase(line.find_last_not_of(' ') + 1);
         std::fprintf(out, "%s\n", line.c_str());
     };
@@ -115,7 +108,7 @@ void print_step(std::FILE *out, const StepReport &step, TimePoint origin)
         }
     }
     for (const std::string &name : step.not_listed) {
-        std::fprintf(out, "  %s(not listed: its OnIdentify failed, C-3.3)\n", pad(name, name_width + 2).c_str());
+        std::fprintf(out, "  %s(not listed: its OnIdentify failed, C-3.3)\n", pad_to_width(name, name_width + 2).c_str());
     }
 }
 
@@ -165,14 +158,14 @@ void print_run_result(std::FILE *out, const RunReport &run)
 
 // ---- JSON -------------------------------------------------------------------
 
+nlohmann::ordered_json hresult_json(HRESULT hr)
+{
+    return nlohmann::ordered_json{{"hex", hex(hr)}, {"name", hresult_text(hr)}};
+}
+
 namespace {
 
 using json = nlohmann::ordered_json;
-
-json hresult_json(HRESULT hr)
-{
-    return json{{"hex", hex(hr)}, {"name", hresult_text(hr)}};
-}
 
 long long ms_since(TimePoint origin, TimePoint at)
 {
@@ -185,7 +178,7 @@ json writer_json(const WriterRow &row)
     for (const ComponentFailureRow &failure : row.failed_components) {
         failed.push_back(json{{"component", failure.component},
                               {"hr", hresult_json(failure.hr)},
-                              {"hr_application", hex(failure.hr_application)},
+                              {"hr_application", hresult_json(failure.hr_application)},
                               {"message", failure.message}});
     }
     return json{{"name", row.name},
@@ -195,7 +188,7 @@ json writer_json(const WriterRow &row)
                 {"state", static_cast<int>(row.state)},
                 {"state_name", core::state_name(row.state)},
                 {"hr_failure_writer", hresult_json(row.hr_writer)},
-                {"hr_application", hex(row.hr_application)},
+                {"hr_application", hresult_json(row.hr_application)},
                 {"message", row.message},
                 {"failed_components", failed}};
 }
@@ -246,7 +239,7 @@ json trace_json(const core::TraceEntry &entry, TimePoint origin, std::map<std::t
     } else {
         out["state_after"] = core::state_name(entry.status_after.state);
         out["hr_failure_writer_after"] = hresult_json(entry.status_after.hr_failure);
-        out["hr_application_after"] = hex(entry.status_after.hr_application);
+        out["hr_application_after"] = hresult_json(entry.status_after.hr_application);
         out["message_after"] = utf8(entry.status_after.message);
     }
     return out;
@@ -311,7 +304,7 @@ nlohmann::ordered_json run_to_json(const RunReport &run)
             attempts.back()["snapshots"] = snapshots;
         }
     }
-    json report = json::object();
+    json report = json{{"format_version", kReportFormatVersion}};
     if (run.command != "run") {
         report["command"] = run.command; // a restore's report; a backup's has no such field
     }

@@ -25,6 +25,15 @@ struct RunReport {
     int exit_status = 0;
 };
 
+// The "format_version" of every JSON report (abi/vssctl-report.schema.json):
+// raised when a field changes meaning or goes away, not when one is added.
+inline constexpr int kReportFormatVersion = 1;
+
+// An HRESULT in JSON, everywhere vssctl writes one: {"hex": "0x800423F3",
+// "name": "VSS_E_WRITERERROR_RETRYABLE"}; a code without a name has its hex
+// as its name ({"hex": "0x80070020", "name": "0x80070020"}).
+nlohmann::ordered_json hresult_json(HRESULT hr);
+
 // Seconds since `origin`, "12.345 s".
 std::string seconds_since(TimePoint origin, TimePoint at);
 

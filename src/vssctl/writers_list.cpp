@@ -3,6 +3,7 @@
 #include "com/bstr.h"
 #include "com/ref.h"
 #include "vssctl/backup_run.h"
+#include "vssctl/report.h"
 
 #include <vsbackup.h>
 
@@ -46,7 +47,7 @@ const char *vssadmin_error(HRESULT hr)
 
 } // namespace
 
-bool list_writers(std::FILE *out, const vssapi::scenario::Scenario &scenario, bool as_json)
+bool list_writers(std::FILE *out, const vssapi::scenario::Scenario &scenario, const std::string &given, bool as_json)
 {
     Ref<IVssBackupComponents> backup;
     HRESULT hr = CreateVssBackupComponents(backup.out());
@@ -88,7 +89,7 @@ bool list_writers(std::FILE *out, const vssapi::scenario::Scenario &scenario, bo
                               {"state", static_cast<int>(state)},
                               {"state_text", vssadmin_state(state)},
                               {"last_error", vssadmin_error(hr_writer)},
-                              {"hr_failure_writer", hresult_text(hr_writer)}});
+                              {"hr_failure_writer", hresult_json(hr_writer)}});
             continue;
         }
         std::fprintf(out,
@@ -99,7 +100,9 @@ bool list_writers(std::FILE *out, const vssapi::scenario::Scenario &scenario, bo
     }
     backup->FreeWriterStatus();
     if (as_json) {
-        std::fprintf(out, "%s\n", nlohmann::ordered_json{{"scenario", scenario.source}, {"writers", listed}}.dump(2).c_str());
+        const nlohmann::ordered_json report{
+            {"format_version", kReportFormatVersion}, {"scenario", given}, {"writers", listed}};
+        std::fprintf(out, "%s\n", report.dump(2).c_str());
     }
     return true;
 }
