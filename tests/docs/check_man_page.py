@@ -15,7 +15,8 @@ def main() -> int:
     help_text = subprocess.run(command, capture_output=True, text=True, timeout=60).stdout
     # roff writes a hyphen in an option as \- ; compare without the escapes.
     plain = page.replace("\\-", "-")
-    options = sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", help_text)))
+    # "--option" is the help's placeholder (as in --option=value), not an option.
+    options = sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", help_text)) - {"--option"})
     commands = sorted(set(re.findall(r"^\s{2}([a-z][a-z-]+)\b", help_text, re.MULTILINE)))
     missing = [name for name in options + commands if name not in plain]
     if not options or not commands:
