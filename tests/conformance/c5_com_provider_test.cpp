@@ -332,9 +332,7 @@ TEST_CASE("C-5.6 a vsprov.h provider whose commit fails is told AbortSnapshots a
         TestWriter writer{u"Writer", test_guid(1)};
         Requester requester;
         requester.gather();
-        REQUIRE(requester->StartSnapshotSet(&requester.snapshot_set_id) == S_OK);
-        REQUIRE(requester->AddToSnapshotSet(volume(u"P:\\"), kQemuProviderId, &requester.snapshot_id) == S_OK);
-        REQUIRE(requester.run(&IVssBackupComponents::PrepareForBackup) == VSS_S_ASYNC_FINISHED);
+        requester.prepare(u"P:\\", kQemuProviderId);
         provider.clear();
         CHECK(requester.run(&IVssBackupComponents::DoSnapshotSet) == VSS_E_PROVIDER_VETO);
         CHECK(provider.log() ==
@@ -348,9 +346,7 @@ TEST_CASE("C-5.6 a vsprov.h provider whose commit fails is told AbortSnapshots a
         provider.give_device = false;
         Requester second;
         second.gather();
-        REQUIRE(second->StartSnapshotSet(&second.snapshot_set_id) == S_OK);
-        REQUIRE(second->AddToSnapshotSet(volume(u"P:\\"), kQemuProviderId, &second.snapshot_id) == S_OK);
-        REQUIRE(second.run(&IVssBackupComponents::PrepareForBackup) == VSS_S_ASYNC_FINISHED);
+        second.prepare(u"P:\\", kQemuProviderId);
         provider.clear();
         CHECK(second.run(&IVssBackupComponents::DoSnapshotSet) == VSS_E_UNEXPECTED_PROVIDER_ERROR);
         CHECK(provider.log().find("GetSnapshotProperties DeleteSnapshots") != std::string::npos);

@@ -208,10 +208,10 @@ void Requester::gather(bool select_components)
     REQUIRE(run(&IVssBackupComponents::GatherWriterMetadata) == VSS_S_ASYNC_FINISHED);
 }
 
-void Requester::prepare(const char16_t *volume)
+void Requester::prepare(const char16_t *volume, const GUID &provider)
 {
     REQUIRE(components_->StartSnapshotSet(&snapshot_set_id) == S_OK);
-    REQUIRE(components_->AddToSnapshotSet(const_cast<VSS_PWSZ>(reinterpret_cast<LPCWSTR>(volume)), GUID_NULL,
+    REQUIRE(components_->AddToSnapshotSet(const_cast<VSS_PWSZ>(reinterpret_cast<LPCWSTR>(volume)), provider,
                                           &snapshot_id) == S_OK);
     REQUIRE(run(&IVssBackupComponents::PrepareForBackup) == VSS_S_ASYNC_FINISHED);
 }

@@ -163,8 +163,8 @@ public:
 
     // InitializeForBackup + SetBackupState(component mode) + GatherWriterMetadata.
     void gather(bool select_components = true);
-    // StartSnapshotSet + AddToSnapshotSet(volume) + PrepareForBackup.
-    void prepare(const char16_t *volume = u"C:\\");
+    // StartSnapshotSet + AddToSnapshotSet(volume, provider) + PrepareForBackup.
+    void prepare(const char16_t *volume = u"C:\\", const GUID &provider = GUID_NULL);
     // gather + prepare + DoSnapshotSet; returns DoSnapshotSet's async result.
     HRESULT snapshot();
     // Selects every declared component of every writer (AddComponent).

@@ -6,6 +6,7 @@ install puts beside the library (man page, bash completion, docs, licence).
 
 Usage: check_install.py BUILD_DIR SOURCE_DIR {installed|subproject}
 """
+import json
 import os
 import shutil
 import subprocess
@@ -25,10 +26,8 @@ def run(command, **kwargs):
 def installed(build: Path, source: Path, work: Path) -> None:
     stage = work / "stage"
     run(["meson", "install", "-C", str(build), "--destdir", str(stage), "--no-rebuild", "--quiet"])
-    prefix = run(["meson", "introspect", str(build), "--buildoptions"])
-    import json
-
-    options = {o["name"]: o["value"] for o in json.loads(prefix)}
+    listed = run(["meson", "introspect", str(build), "--buildoptions"])
+    options = {o["name"]: o["value"] for o in json.loads(listed)}
     root = stage / options["prefix"].lstrip("/")
     libdir = root / options["libdir"]
     env = dict(os.environ, LD_LIBRARY_PATH=str(libdir))
