@@ -19,25 +19,15 @@
 # Tests.cs, Example.cs, README.md and examples/scenarios only.
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 PREFIX   (a folder holding libvssapi.so.1, e.g. a meson install --destdir)" >&2
-    exit 2
-fi
-prefix=$(cd "$1" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")" && pwd -P)
+# shellcheck source=SCRIPTDIR/../installed_prefix.sh
+. "$here/../installed_prefix.sh"
+installed_prefix "PREFIX   (a folder holding libvssapi.so.1, e.g. a meson install --destdir)" "$@"
 mono=$(command -v "${MONO:-mono}") || { echo "$0: mono not found" >&2; exit 2; }
 mcs=$(command -v "${MCS:-mcs}") || { echo "$0: mcs not found" >&2; exit 2; }
-
 # Every folder of the prefix holding the library's soname, for the loader.
-libdirs=$(find "$prefix" -name 'libvssapi.so.1' -exec dirname {} \; | sort -u | tr '\n' ':' | sed 's/:$//')
-if [ -z "$libdirs" ]; then
-    echo "$0: no libvssapi.so.1 under $prefix" >&2
-    exit 2
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/openvss-csharp-installed.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
+libdirs=$(installed_libdirs libvssapi.so.1) || exit 2
+installed_work csharp
 case $work in
 "$here"/*) echo "$0: the work folder $work is inside the source tree" >&2; exit 2 ;;
 esac

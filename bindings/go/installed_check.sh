@@ -19,33 +19,17 @@ if [ $# -lt 1 ]; then
     echo "usage: $0 PREFIX [go test flags...]" >&2
     exit 2
 fi
-prefix=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd -P)
+# shellcheck source=SCRIPTDIR/../installed_prefix.sh
+. "$here/../installed_prefix.sh"
+installed_prefix "PREFIX [go test flags...]" "$1"
 shift
-here=$(cd "$(dirname "$0")" && pwd)
-
-libdir=
-multiarch=$(gcc -print-multiarch 2>/dev/null || true)
-for d in "$prefix/lib" "$prefix/lib64" ${multiarch:+"$prefix/lib/$multiarch"}; do
-    if [ -f "$d/pkgconfig/vssapi.pc" ]; then
-        libdir=$d
-        break
-    fi
-done
-if [ -z "$libdir" ]; then
-    echo "$0: no pkgconfig/vssapi.pc under $prefix/lib, lib64 or lib/$multiarch" >&2
-    exit 1
-fi
+libdir=$(installed_pc_libdir) || exit 2
 if [ ! -e "$libdir/libvssapi.so" ]; then
-    echo "$0: $libdir/vssapi.pc is there but libvssapi.so is not" >&2
+    echo "$0: $libdir/pkgconfig/vssapi.pc is there but libvssapi.so is not" >&2
     exit 1
 fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/vssapi-go-installed.XXXXXX")
-if [ "${KEEP:-0}" = 1 ]; then
-    echo "installed_check: working in $work (kept)"
-else
-    trap 'rm -rf "$work"' EXIT
-fi
+installed_work go
 case "$work/" in
 "$here"/*) echo "$0: the temporary folder $work is inside the package" >&2; exit 1 ;;
 esac

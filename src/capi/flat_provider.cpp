@@ -57,12 +57,7 @@ public:
             return VSS_E_PROVIDER_NOT_REGISTERED;
         }
         const std::string text = com::utf16_to_utf8(volume);
-        const HRESULT hr = callbacks_.is_volume_supported(user_, text.c_str());
-        if (hr == S_OK) {
-            name.unique = std::u16string(volume);
-            name.path = name.unique;
-        }
-        return hr == S_OK || hr == VSS_E_OBJECT_NOT_FOUND ? hr : VSS_E_VOLUME_NOT_SUPPORTED;
+        return volume_answer(callbacks_.is_volume_supported(user_, text.c_str()), volume, name);
     }
 
     HRESULT commit(core::SnapshotSetRequest &request) override

@@ -66,15 +66,7 @@ HRESULT ComProvider::resolve_volume(std::u16string_view volume, core::VolumeName
     std::u16string given(volume);
     BOOL supported = FALSE;
     const HRESULT hr = snapshots_->IsVolumeSupported(reinterpret_cast<VSS_PWSZ>(given.data()), &supported);
-    if (hr == VSS_E_OBJECT_NOT_FOUND) {
-        return hr;
-    }
-    if (FAILED(hr) || !supported) {
-        return VSS_E_VOLUME_NOT_SUPPORTED;
-    }
-    name.unique = given;
-    name.path = given;
-    return S_OK;
+    return volume_answer(FAILED(hr) ? hr : supported ? S_OK : VSS_E_VOLUME_NOT_SUPPORTED, volume, name);
 }
 
 HRESULT ComProvider::device_of(core::SnapshotRecord &record)

@@ -8,6 +8,8 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 namespace vssapi::providers {
 
@@ -30,6 +32,18 @@ public:
 protected:
     // Called once, after the last call into the user's code returned.
     virtual void on_close() noexcept {}
+
+    // What a user's answer for a volume means (C-5.4): S_OK takes the volume
+    // as given; VSS_E_OBJECT_NOT_FOUND stays; anything else is a volume this
+    // provider does not support.
+    static HRESULT volume_answer(HRESULT answer, std::u16string_view volume, core::VolumeName &name)
+    {
+        if (answer == S_OK) {
+            name.unique = std::u16string(volume);
+            name.path = name.unique;
+        }
+        return answer == S_OK || answer == VSS_E_OBJECT_NOT_FOUND ? answer : VSS_E_VOLUME_NOT_SUPPORTED;
+    }
 
     bool closed() const noexcept
     {

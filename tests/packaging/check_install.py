@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """openvss as another project uses it: installed (meson install --destdir),
 then found by pkg-config, by CMake's find_package(vssapi), and as a Meson
-subproject with dependency('vssapi', fallback: 'openvss'); and what the
-install puts beside the library (man page, bash completion, docs, licence).
+subproject with dependency('vssapi', fallback: 'openvss'); what the
+install puts beside the library (man page, bash completion, docs, licence);
+and each language binding from that install, by its own installed_check.sh.
 
-Usage: check_install.py BUILD_DIR SOURCE_DIR {installed|subproject}
+Usage: check_install.py BUILD_DIR SOURCE_DIR {installed|subproject|binding LANGUAGE}
 """
 import json
 import os
@@ -23,19 +24,47 @@ def run(command, **kwargs):
     return done.stdout
 
 
-def installed(build: Path, source: Path, work: Path) -> None:
-    stage = work / "stage"
+def install(build: Path, stage: Path) -> tuple[dict, Path]:
+    """meson install --destdir STAGE: the build's options and the staged prefix."""
     run(["meson", "install", "-C", str(build), "--destdir", str(stage), "--no-rebuild", "--quiet"])
     listed = run(["meson", "introspect", str(build), "--buildoptions"])
     options = {o["name"]: o["value"] for o in json.loads(listed)}
-    root = stage / options["prefix"].lstrip("/")
+    return options, stage / options["prefix"].lstrip("/")
+
+
+# Each binding's check of itself from an installed prefix (what it runs, where).
+BINDING_CHECKS = {
+    "python": "bindings/python/tests/installed_check.sh",
+    "rust": "bindings/rust/installed_check.sh",
+    "node": "bindings/node/test/installed_check.sh",
+    "go": "bindings/go/installed_check.sh",
+    "csharp": "bindings/csharp/installed_check.sh",
+}
+
+
+def binding(build: Path, source: Path, work: Path, language: str) -> None:
+    _, root = install(build, work / "stage")
+    # The script's output is the test's log: a user's view of the install.
+    done = subprocess.run(["sh", str(source / BINDING_CHECKS[language]), str(root)],
+                          env=dict(os.environ, TMPDIR=str(work)))
+    if done.returncode != 0:
+        raise SystemExit(f"{BINDING_CHECKS[language]} failed (exit status {done.returncode})")
+
+
+def installed(build: Path, source: Path, work: Path) -> None:
+    stage = work / "stage"
+    options, root = install(build, stage)
     libdir = root / options["libdir"]
     env = dict(os.environ, LD_LIBRARY_PATH=str(libdir))
     problems = []
 
-    # pkg-config, with the staged tree as its sysroot.
-    pc_env = dict(env, PKG_CONFIG_PATH=str(libdir / "pkgconfig"), PKG_CONFIG_SYSROOT_DIR=str(stage))
+    # pkg-config: vssapi.pc is relocatable (its prefix is where it lies), so the
+    # staged tree needs no PKG_CONFIG_SYSROOT_DIR.
+    pc_env = dict(env, PKG_CONFIG_PATH=str(libdir / "pkgconfig"))
     flags = run(["pkg-config", "--cflags", "--libs", "vssapi"], env=pc_env).split()
+    for flag in flags:
+        if flag.startswith(("-I", "-L")) and not Path(flag[2:]).resolve().is_relative_to(root.resolve()):
+            problems.append(f"pkg-config gives {flag}, outside the installed prefix {root}")
     run(["cc", "-std=c11", str(source / "tests/packaging/consumer.c"), *flags, "-o", str(work / "pc_c")])
     run(["c++", "-std=c++17", str(source / "tests/packaging/consumer.cpp"), *flags, "-o", str(work / "pc_cpp")])
     print("pkg-config:", run([str(work / "pc_c")], env=env).strip(), "|", run([str(work / "pc_cpp")], env=env).strip())
@@ -109,6 +138,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="openvss-packaging-") as temp:
         if mode == "installed":
             installed(build, source, Path(temp))
+        elif mode == "binding":
+            binding(build, source, Path(temp), sys.argv[4])
         else:
             subproject(source, Path(temp))
     print("ok")

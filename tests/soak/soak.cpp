@@ -9,6 +9,7 @@
 // `meson test` (and the ThreadSanitizer build) a reduced one.
 #include "core/clock.h"
 #include "core/coordinator.h"
+#include "support/async_result.h"
 
 #include <vsbackup.h>
 #include <vswriter.h>
@@ -206,15 +207,7 @@ struct Totals {
 HRESULT run(IVssBackupComponents *c, HRESULT (STDMETHODCALLTYPE IVssBackupComponents::*step)(IVssAsync **))
 {
     IVssAsync *async = nullptr;
-    const HRESULT started = (c->*step)(&async);
-    if (FAILED(started)) {
-        return started;
-    }
-    (void)async->Wait(INFINITE);
-    HRESULT status = E_FAIL;
-    (void)async->QueryStatus(&status, nullptr);
-    async->Release();
-    return status;
+    return finish((c->*step)(&async), async);
 }
 
 std::string narrow(const char16_t *text)

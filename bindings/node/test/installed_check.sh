@@ -24,34 +24,21 @@
 # too. NODE (default: node on PATH) is the node to run.
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 PREFIX   (a folder holding libvssapi.so.1 and libvssapi_node.so, e.g. a meson install --destdir)" >&2
-    exit 2
-fi
-prefix=$(cd "$1" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")" && pwd -P)
 binding=$(dirname "$here")
-source_root=$(cd "$binding/../.." && pwd)
+source_root=$(cd "$binding/../.." && pwd -P)
+# shellcheck source=SCRIPTDIR/../../installed_prefix.sh
+. "$source_root/bindings/installed_prefix.sh"
+installed_prefix "PREFIX   (a folder holding libvssapi.so.1 and libvssapi_node.so, e.g. a meson install --destdir)" "$@"
 node=${NODE:-$(command -v node || true)}
 install=${INSTALL:-npm}
 if [ -z "$node" ]; then
     echo "$0: node not found" >&2
     exit 2
 fi
-
 # Every folder of the prefix holding one of the libraries, for the loader.
-libdirs=$(find "$prefix" \( -name 'libvssapi.so.1' -o -name 'libvssapi_node.so' \) -exec dirname {} \; |
-    sort -u | tr '\n' ':' | sed 's/:$//')
-for library in libvssapi.so.1 libvssapi_node.so; do
-    if [ -z "$(find "$prefix" -name "$library" | head -n 1)" ]; then
-        echo "$0: no $library under $prefix" >&2
-        exit 2
-    fi
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/vssapi-node-installed.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
+libdirs=$(installed_libdirs libvssapi.so.1 libvssapi_node.so) || exit 2
+installed_work node
 # The application: the suite as the source tree lays it out (its scenario test
 # reads ../../../examples/scenarios from test/), but nothing of the binding.
 app=$work/app/bindings/node
@@ -77,8 +64,10 @@ extract() {
 case $install in
 npm)
     echo "== npm install --offline $(basename "$tarball")"
-    if ! (cd "$app" && npm install --offline --no-audit --no-fund --ignore-scripts --no-package-lock "$tarball"); then
-        echo "== npm could not install offline (koffi is not in its cache): extracting the tarball instead"
+    # npm leaves out an optional dependency it cannot fetch: koffi's native part.
+    if ! (cd "$app" && npm install --offline --no-audit --no-fund --ignore-scripts --no-package-lock "$tarball" &&
+        "$node" -e "require('koffi')" >/dev/null 2>&1); then
+        echo "== npm could not install offline (koffi or its native part is not in its cache): extracting the tarball instead"
         rm -rf "$app/node_modules"
         extract
     fi

@@ -21,26 +21,16 @@
 # copy too, found through PYTHONPATH as a prefix's packages are.
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 PREFIX   (a folder holding libvssapi.so.1, e.g. a meson install --destdir)" >&2
-    exit 2
-fi
-prefix=$(cd "$1" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")" && pwd -P)
 binding=$(dirname "$here")
+# shellcheck source=SCRIPTDIR/../../installed_prefix.sh
+. "$binding/../installed_prefix.sh"
+installed_prefix "PREFIX   (a folder holding libvssapi.so.1, e.g. a meson install --destdir)" "$@"
 python=${PYTHON:-python3}
 install=${INSTALL:-auto}
-
 # Every folder of the prefix holding the library, for the loader.
-libdirs=$(find "$prefix" -name 'libvssapi.so.1' -exec dirname {} \; | sort -u | tr '\n' ':' | sed 's/:$//')
-if [ -z "$libdirs" ]; then
-    echo "$0: no libvssapi.so.1 under $prefix" >&2
-    exit 2
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/vssapi-installed.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
+libdirs=$(installed_libdirs libvssapi.so.1) || exit 2
+installed_work python
 mkdir "$work/run" "$work/src"
 # setuptools builds in the folder it is given: give it a copy, not the sources.
 cp "$binding/pyproject.toml" "$binding/README.md" "$work/src/"

@@ -2,7 +2,7 @@
 
 Every value is the unsigned 32-bit form (0x800423F3, not -2147212301): the binding
 hands HRESULTs to Python as unsigned ints and accepts either form. Generated once
-from the headers; tests/test_vssapi.py checks each name against vss_hresult_name().
+from the headers; tests/test_lifecycle.py checks each name against vss_hresult_name().
 """
 
 S_OK = 0x00000000
