@@ -47,7 +47,7 @@ if [ -z "$assembly" ]; then
     nice "$mcs" $flags -target:library -out:"$libdir/mono/openvss/OpenVss.VssApi.dll" "$here/VssApi.cs"
     cp "$here/OpenVss.VssApi.dll.config" "$libdir/mono/openvss/"
     assembly=$libdir/mono/openvss/OpenVss.VssApi.dll
-    libdirs=$(find "$tested_prefix" -name 'libvssapi.so.1' -exec dirname {} \; | sort -u | tr '\n' ':' | sed 's/:$//')
+    libdirs=$(prefix=$tested_prefix installed_libdirs libvssapi.so.1) || exit 2 # in a subshell: prefix stays
 fi
 installed=$(dirname "$assembly")
 if [ ! -f "$installed/OpenVss.VssApi.dll.config" ]; then
